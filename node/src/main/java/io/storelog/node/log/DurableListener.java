@@ -1,0 +1,23 @@
+package io.storelog.node.log;
+
+import io.storelog.node.StoreLogException;
+import java.util.List;
+
+/** Told on the writer thread when records become durable, before their futures complete. */
+public interface DurableListener {
+
+    /** A batch is on disk (fsync returned); records are in index order and follow the previous batch. */
+    void onDurable(List<AppendedRecord> batch);
+
+    /**
+     * A write failed: every record after {@code lastDurableIndex} that was handed out is void, and the
+     * indexes after it will be given to later appends.
+     */
+    default void onFailed(long lastDurableIndex, StoreLogException cause) {
+    }
+
+    /** A listener that ignores everything. */
+    static DurableListener none() {
+        return batch -> { };
+    }
+}

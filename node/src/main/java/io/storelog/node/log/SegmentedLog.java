@@ -1,0 +1,259 @@
+package io.storelog.node.log;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.storelog.node.ErrorCode;
+import io.storelog.node.StoreLogException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's durable log: opaque records in segment files, acknowledged only after fsync.
+ *
+ * <p>{@link #open} recovers the files first (see {@link LogRecovery}); appends are group-committed by
+ * one writer thread (see {@link LogWriter}); the byte layout is in {@link SegmentFormat}.
+ *
+ * <p>Futures complete on the writer thread, after {@link DurableListener#onDurable}: work chained on
+ * them without an executor runs there too and delays every later append, so keep it short.
+ */
+public final class SegmentedLog implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentedLog.class);
+
+    private final LogStorage storage;
+    private final LogOptions options;
+    private final LogMetrics metrics;
+    private final RecoveryReport report;
+    private final LogWriter writer;
+    private volatile boolean closed;
+
+    private SegmentedLog(LogStorage storage, LogOptions options, LogMetrics metrics, RecoveryReport report,
+                         LogWriter writer) {
+        this.storage = storage;
+        this.options = options;
+        this.metrics = metrics;
+        this.report = report;
+        this.writer = writer;
+    }
+
+    /**
+     * Recovers the log in {@code storage} and starts its writer thread.
+     *
+     * @throws StoreLogException CORRUPT_LOG if acknowledged data is damaged (nothing is changed then),
+     *                           IO_ERROR or DISK_FULL if the files cannot be read or repaired
+     */
+    public static SegmentedLog open(LogStorage storage, LogOptions options, MeterRegistry meters,
+                                    DurableListener listener) {
+        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(options, "options");
+        LogMetrics metrics = new LogMetrics(Objects.requireNonNull(meters, "meters"));
+        LogRecovery.Result recovered;
+        try {
+            recovered = LogRecovery.recover(storage);
+        } catch (StoreLogException e) {
+            metrics.error(e.code());
+            throw e;
+        }
+        RecoveryReport report = recovered.report();
+        LOG.info("log in {} recovered: {} records in {} segments in {} ms{}", storage, report.records(),
+                report.segments(), report.took().toMillis(), report.truncated()
+                        ? "; cut " + report.truncatedBytes() + " bytes from " + report.truncatedSegment()
+                        + " at offset " + report.truncatedAtOffset() + ", copy in " + report.tornCopy()
+                        : "");
+        LogWriter writer = new LogWriter(storage, options, metrics,
+                listener == null ? DurableListener.none() : listener, recovered.segments());
+        writer.start();
+        return new SegmentedLog(storage, options, metrics, report, writer);
+    }
+
+    /** What recovery found and repaired when this log was opened. */
+    public RecoveryReport recoveryReport() {
+        return report;
+    }
+
+    /**
+     * Appends one record; the future completes once it is durable, or fails with DISK_FULL or IO_ERROR
+     * (or BAD_REQUEST at once for an empty or oversized record). The bytes are copied.
+     */
+    public CompletableFuture<AppendedRecord> append(byte[] record) {
+        String problem = problem(record);
+        if (problem != null) {
+            return rejected(problem);
+        }
+        CompletableFuture<AppendedRecord> future = new CompletableFuture<>();
+        writer.enqueue(LogWriter.Pending.single(record.clone(), future));
+        return future;
+    }
+
+    /**
+     * Appends records as one group: they get consecutive indexes and become durable (or fail) together.
+     * A group of more than one record must fit one batch ({@link LogOptions#maxBatchRecords()} records,
+     * {@link LogOptions#maxBatchBytes()} framed bytes).
+     */
+    public CompletableFuture<List<AppendedRecord>> appendAll(List<byte[]> records) {
+        Objects.requireNonNull(records, "records");
+        if (records.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        List<byte[]> copies = new ArrayList<>(records.size());
+        long bytes = 0;
+        for (int i = 0; i < records.size(); i++) {
+            byte[] record = records.get(i);
+            String problem = problem(record);
+            if (problem != null) {
+                return rejected("record " + i + " of the group: " + problem);
+            }
+            copies.add(record.clone());
+            bytes += SegmentFormat.frameBytes(record.length);
+        }
+        if (records.size() > 1 && (records.size() > options.maxBatchRecords() || bytes > options.maxBatchBytes())) {
+            return rejected("a group of " + records.size() + " records (" + bytes + " bytes framed) exceeds one batch ("
+                    + options.maxBatchRecords() + " records, " + options.maxBatchBytes() + " bytes)");
+        }
+        CompletableFuture<List<AppendedRecord>> future = new CompletableFuture<>();
+        writer.enqueue(LogWriter.Pending.group(List.copyOf(copies), future));
+        return future;
+    }
+
+    /**
+     * Reads the record at a position handed out by append or replay.
+     *
+     * @throws StoreLogException NOT_FOUND if no durable record is there, CORRUPT_LOG if its CRC fails
+     */
+    public byte[] read(long position) {
+        ensureOpen();
+        List<Segment> segments = writer.segments();
+        int ordinal = SegmentFormat.ordinal(position);
+        long offset = SegmentFormat.offset(position);
+        Segment segment = position >= 0 && ordinal < segments.size() ? segments.get(ordinal) : null;
+        long limit = segment == null ? 0 : segment.durableSize();
+        if (segment == null || offset < SegmentFormat.HEADER_BYTES
+                || offset + SegmentFormat.RECORD_OVERHEAD > limit) {
+            throw new StoreLogException(ErrorCode.NOT_FOUND, "no durable log record at position " + position);
+        }
+        try {
+            ByteBuffer lengthField = ByteBuffer.allocate(4);
+            readFully(segment.file, lengthField, offset);
+            int length = lengthField.getInt(0);
+            if (length <= 0 || offset + SegmentFormat.frameBytes(length) > limit) {
+                throw corruptAt(segment, offset, "no record starts here (length field " + length + ")");
+            }
+            byte[] frame = new byte[(int) SegmentFormat.frameBytes(length)];
+            readFully(segment.file, ByteBuffer.wrap(frame), offset);
+            int stored = ByteBuffer.wrap(frame).getInt(4 + length);
+            if (stored != SegmentFormat.recordCrc(new CRC32C(), frame, 0, length)) {
+                throw corruptAt(segment, offset, "CRC mismatch");
+            }
+            return Arrays.copyOfRange(frame, 4, 4 + length);
+        } catch (IOException e) {
+            throw ioFailure(e, "read log segment", describe(storage, segment.name()));
+        }
+    }
+
+    /**
+     * Streams every durable record in index order from disk, checking each CRC; memory use does not
+     * grow with the log. Records that become durable while replay runs may or may not be visited.
+     */
+    public void replay(RecordVisitor visitor) {
+        ensureOpen();
+        for (Segment segment : writer.segments()) {
+            long index = segment.firstIndex;
+            SegmentScanner scanner = new SegmentScanner(segment.file, SegmentFormat.HEADER_BYTES,
+                    segment.durableSize());
+            try {
+                SegmentScanner.Step step;
+                while ((step = scanner.next()) == SegmentScanner.Step.RECORD) {
+                    visitor.visit(index++, SegmentFormat.position(segment.ordinal, scanner.recordOffset()),
+                            scanner.copyPayload());
+                }
+                if (step == SegmentScanner.Step.DAMAGED) {
+                    throw corruptAt(segment, scanner.damageOffset(), scanner.damage());
+                }
+            } catch (IOException e) {
+                throw ioFailure(e, "read log segment", describe(storage, segment.name()));
+            }
+        }
+    }
+
+    /** Index of the last durable record; 0 for an empty log. */
+    public long lastDurableIndex() {
+        return writer.lastDurableIndex();
+    }
+
+    /** The options this log was opened with. */
+    public LogOptions options() {
+        return options;
+    }
+
+    /** Finishes or fails every pending append, then closes the files. Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        writer.close();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new StoreLogException(ErrorCode.NOT_READY, "the log in " + storage + " is closed");
+        }
+    }
+
+    private String problem(byte[] record) {
+        if (record == null) {
+            return "record is null";
+        }
+        if (record.length == 0) {
+            return "record is empty";
+        }
+        if (record.length > options.maxRecordBytes()) {
+            return "record of " + record.length + " bytes exceeds the limit of " + options.maxRecordBytes() + " bytes";
+        }
+        return null;
+    }
+
+    private <T> CompletableFuture<T> rejected(String problem) {
+        metrics.error(ErrorCode.BAD_REQUEST);
+        return CompletableFuture.failedFuture(new StoreLogException(ErrorCode.BAD_REQUEST, problem));
+    }
+
+    private StoreLogException corruptAt(Segment segment, long offset, String why) {
+        metrics.error(ErrorCode.CORRUPT_LOG);
+        return new StoreLogException(ErrorCode.CORRUPT_LOG, "log segment " + describe(storage, segment.name())
+                + " is damaged at byte offset " + offset + ": " + why);
+    }
+
+    /** A file name as messages show it: the storage (a directory path) and the name. */
+    static String describe(LogStorage storage, String name) {
+        return storage + "/" + name;
+    }
+
+    /** Turns an I/O failure into the log's error: DISK_FULL when the disk said ENOSPC, else IO_ERROR. */
+    static StoreLogException ioFailure(IOException e, String action, String what) {
+        ErrorCode code = ErrorCode.IO_ERROR;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("No space left on device")) {
+                code = ErrorCode.DISK_FULL;
+            }
+        }
+        return new StoreLogException(code, "cannot " + action + " " + what + ": " + e.getMessage(), e);
+    }
+
+    /** Reads until {@code dst} is full; running into the end of the file is an error. */
+    static void readFully(StorageFile file, ByteBuffer dst, long position) throws IOException {
+        long at = position;
+        while (dst.hasRemaining()) {
+            int n = file.read(dst, at);
+            if (n < 0) {
+                throw new IOException("unexpected end of file at offset " + at);
+            }
+            at += n;
+        }
+    }
+}
