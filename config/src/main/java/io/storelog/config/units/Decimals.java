@@ -2,6 +2,7 @@ package io.storelog.config.units;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.regex.Pattern;
 
 /**
  * Exact conversions between decimal text and the integers StoreLog stores: money in minor units,
@@ -10,6 +11,7 @@ import java.math.RoundingMode;
 public final class Decimals {
     /** Quantities carry at most three decimal places (grams of a kilogram). */
     public static final int QTY_SCALE = 3;
+    private static final Pattern PLAIN_DECIMAL = Pattern.compile("[+-]?[0-9]+(\\.[0-9]+)?");
 
     private Decimals() {
     }
@@ -22,6 +24,30 @@ public final class Decimals {
     /** Parses a quantity such as "1.25" into thousandths (1250); more than three places is an error. */
     public static long parseMilli(String text) {
         return toScaledLong(text, QTY_SCALE, "quantity");
+    }
+
+    /**
+     * Parses plain decimal text ("12.99", "-3", "7.5") into an integer scaled by {@code 10^scale}, for input
+     * files: the message names the field and quotes the text as written ("price '12.999' has more than 2
+     * decimal places"). Exponents ("1e3") and bare points (".5") are refused, since no till file writes them.
+     */
+    public static long parseScaled(String text, int scale, String what) {
+        if (text == null || text.isBlank()) {
+            throw new NumberFormatException(what + " is empty");
+        }
+        String t = text.trim();
+        if (!PLAIN_DECIMAL.matcher(t).matches()) {
+            throw new NumberFormatException(what + " '" + text + "' is not a decimal number");
+        }
+        BigDecimal value = new BigDecimal(t);
+        if (value.stripTrailingZeros().scale() > scale) {
+            throw new NumberFormatException(what + " '" + text + "' has more than " + scale + " decimal places");
+        }
+        try {
+            return value.movePointRight(scale).longValueExact();
+        } catch (ArithmeticException e) {
+            throw new NumberFormatException(what + " '" + text + "' is out of range");
+        }
     }
 
     /** Converts an exact decimal into thousandths, refusing more than three places. */

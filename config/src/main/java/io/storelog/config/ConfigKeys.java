@@ -1,0 +1,105 @@
+package io.storelog.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Every configuration key and its default, in one place. A key is a dotted path into the YAML file
+ * ({@code http.port} is {@code port:} inside {@code http:}) and the name an override uses.
+ */
+public final class ConfigKeys {
+    public static final String NODE_ID = "node.id";
+    public static final String NODE_ROLE = "node.role";
+    public static final String STORE_ID = "store.id";
+    public static final String STORE_KEY = "store.key";
+    public static final String STORE_TIME_ZONE = "store.time-zone";
+    public static final String STORE_CURRENCY = "store.currency";
+    public static final String STORE_TAX_CLASSES = "store.tax-classes";
+    public static final String DATA_DIR = "data.dir";
+    public static final String HTTP_PORT = "http.port";
+    public static final String HTTP_BIND = "http.bind";
+    public static final String HTTP_API_TOKEN = "http.api-token";
+    public static final String HTTP_MAX_BODY_BYTES = "http.max-body-bytes";
+    public static final String PEER_PORT = "peer.port";
+    public static final String PEER_PEERS = "peer.peers";
+    public static final String HQ_URL = "hq.url";
+    public static final String HQ_TOKEN = "hq.token";
+    public static final String HQ_STORES_FILE = "hq.stores-file";
+    public static final String CATALOG_FILE = "catalog.file";
+    public static final String LOG_SEGMENT_BYTES = "log.segment-bytes";
+    public static final String LOG_MAX_BATCH_RECORDS = "log.max-batch-records";
+    public static final String REPLICATION_ACK_REPLICAS = "replication.ack-replicas";
+    public static final String REPLICATION_ACK_TIMEOUT_MS = "replication.ack-timeout-ms";
+
+    public static final Role DEFAULT_ROLE = Role.TILL;
+    /** node.id when none is given: one per role, so a till, a server and HQ on one machine do not collide. */
+    public static final Map<Role, String> DEFAULT_NODE_IDS = Map.of(Role.TILL, "till-1", Role.SERVER, "server", Role.HQ, "hq");
+    public static final String DEFAULT_STORE_ID = "demo-store";
+    public static final String DEFAULT_CURRENCY = "EUR";
+    /** Tax classes as percent text, the same form the file takes. */
+    public static final Map<String, String> DEFAULT_TAX_CLASSES = Map.of("standard", "20", "reduced", "5", "zero", "0");
+    /** data.dir when none is given is this folder plus the node id. */
+    public static final String DEFAULT_DATA_PARENT = "data";
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    /** Loopback: a till API should not be reachable from the LAN unless someone decides so. */
+    public static final String DEFAULT_HTTP_BIND = "127.0.0.1";
+    public static final int DEFAULT_HTTP_MAX_BODY_BYTES = 1024 * 1024;
+    public static final int MIN_HTTP_MAX_BODY_BYTES = 1024;
+    public static final int DEFAULT_PEER_PORT = 9080;
+    public static final long DEFAULT_LOG_SEGMENT_BYTES = 64L * 1024 * 1024;
+    public static final long MIN_LOG_SEGMENT_BYTES = 1024L * 1024;
+    /** Segment files are addressed with int offsets by readers that map them; keep below 2 GiB. */
+    public static final long MAX_LOG_SEGMENT_BYTES = 1024L * 1024 * 1024;
+    public static final int DEFAULT_LOG_MAX_BATCH_RECORDS = 4096;
+    public static final int MAX_LOG_MAX_BATCH_RECORDS = 1_000_000;
+    public static final int DEFAULT_ACK_REPLICAS = 2;
+    public static final int MAX_ACK_REPLICAS = 64;
+    public static final int DEFAULT_ACK_TIMEOUT_MS = 50;
+    public static final int MAX_ACK_TIMEOUT_MS = 60_000;
+
+    /** Every key, in the order the README lists them. */
+    public static final List<String> ALL = List.of(
+            NODE_ID, NODE_ROLE, STORE_ID, STORE_KEY, STORE_TIME_ZONE, STORE_CURRENCY, STORE_TAX_CLASSES,
+            DATA_DIR, HTTP_PORT, HTTP_BIND, HTTP_API_TOKEN, HTTP_MAX_BODY_BYTES, PEER_PORT, PEER_PEERS,
+            HQ_URL, HQ_TOKEN, HQ_STORES_FILE, CATALOG_FILE, LOG_SEGMENT_BYTES, LOG_MAX_BATCH_RECORDS,
+            REPLICATION_ACK_REPLICAS, REPLICATION_ACK_TIMEOUT_MS);
+
+    /** Keys whose value is a map (name -> value) rather than a single value or a list. */
+    public static final Set<String> MAP_KEYS = Set.of(STORE_TAX_CLASSES);
+
+    /** Keys whose value is a list (a YAML sequence, or comma-separated text in an override). */
+    public static final Set<String> LIST_KEYS = Set.of(PEER_PEERS);
+
+    private static final Set<String> KEYS = Set.copyOf(ALL);
+    private static final Set<String> SECTIONS = sections();
+
+    private ConfigKeys() {
+    }
+
+    /** True for a full key such as {@code http.port}. */
+    public static boolean isKey(String key) {
+        return KEYS.contains(key);
+    }
+
+    /** True for a leading part of some key, e.g. {@code http} or {@code store}. */
+    public static boolean isSection(String prefix) {
+        return SECTIONS.contains(prefix);
+    }
+
+    /** The keys under one section, for messages such as "http must be a map of http.port, ...". */
+    public static List<String> keysIn(String section) {
+        return ALL.stream().filter(k -> k.startsWith(section + ".")).toList();
+    }
+
+    private static Set<String> sections() {
+        Set<String> s = new TreeSet<>();
+        for (String key : ALL) {
+            for (int dot = key.indexOf('.'); dot > 0; dot = key.indexOf('.', dot + 1)) {
+                s.add(key.substring(0, dot));
+            }
+        }
+        return Set.copyOf(s);
+    }
+}

@@ -1,0 +1,33 @@
+package io.storelog.config;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Store-LAN replication endpoints: the port this node accepts peers on and the peers it dials.
+ *
+ * @param port  port for peer connections (peer.port)
+ * @param peers static list of peers to connect to (peer.peers)
+ */
+public record PeerSection(int port, List<HostPort> peers) {
+    public PeerSection {
+        Checks.port(ConfigKeys.PEER_PORT, port);
+        Checks.notNull(ConfigKeys.PEER_PEERS, peers);
+        peers = List.copyOf(peers);
+        Set<HostPort> seen = new HashSet<>();
+        for (HostPort p : peers) {
+            // A peer listed twice would get two connections and double every batch sent to it.
+            if (!seen.add(p)) {
+                throw ConfigException.badValue(ConfigKeys.PEER_PEERS, p, "is listed twice");
+            }
+        }
+    }
+
+    static PeerSection read(RawConfig raw) {
+        List<HostPort> peers = raw.list(ConfigKeys.PEER_PEERS).stream()
+                .map(text -> HostPort.parse(ConfigKeys.PEER_PEERS, text))
+                .toList();
+        return new PeerSection(raw.port(ConfigKeys.PEER_PORT, ConfigKeys.DEFAULT_PEER_PORT), peers);
+    }
+}
