@@ -5,6 +5,7 @@ import java.util.regex.Pattern;
 /** Value checks shared by the config sections, each failing with a message that names the key. */
 final class Checks {
     private static final String PORT_PROBLEM = "is not a port number (1-65535)";
+    private static final String LISTEN_PORT_PROBLEM = "is not a port number (1-65535, or 0 for any free port)";
     // Names end up in file names (data/<node.id>) and incarnation ids, so keep them to a safe alphabet.
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -25,6 +26,23 @@ final class Checks {
             throw ConfigException.badValue(key, shown, PORT_PROBLEM);
         }
         return port;
+    }
+
+    /** A port this node listens on: 0 asks the system for any free port (tests, several nodes on one host). */
+    static int listenPort(String key, int port) {
+        if (port < 0 || port > 65535) {
+            throw ConfigException.badValue(key, port, LISTEN_PORT_PROBLEM);
+        }
+        return port;
+    }
+
+    /** Parses a listening port, where 0 means any free port. */
+    static int parseListenPort(String key, String text) {
+        String t = text == null ? "" : text.trim();
+        if (!t.matches("[0-9]{1,5}") || Integer.parseInt(t) > 65535) {
+            throw ConfigException.badValue(key, text, LISTEN_PORT_PROBLEM);
+        }
+        return Integer.parseInt(t);
     }
 
     static int port(String key, int port) {

@@ -13,7 +13,7 @@ import java.util.Optional;
  */
 public record HttpSection(int port, String bind, Optional<Secret> apiToken, int maxBodyBytes) {
     public HttpSection {
-        Checks.port(ConfigKeys.HTTP_PORT, port);
+        Checks.listenPort(ConfigKeys.HTTP_PORT, port);
         if (!Checks.isHost(bind)) {
             throw ConfigException.badValue(ConfigKeys.HTTP_BIND, bind, "is not a host name or IP address");
         }
@@ -25,7 +25,7 @@ public record HttpSection(int port, String bind, Optional<Secret> apiToken, int 
         long maxBody = raw.bytes(ConfigKeys.HTTP_MAX_BODY_BYTES, ConfigKeys.DEFAULT_HTTP_MAX_BODY_BYTES);
         Checks.range(ConfigKeys.HTTP_MAX_BODY_BYTES, maxBody, ConfigKeys.MIN_HTTP_MAX_BODY_BYTES, Integer.MAX_VALUE);
         return new HttpSection(
-                raw.port(ConfigKeys.HTTP_PORT, ConfigKeys.DEFAULT_HTTP_PORT),
+                raw.listenPort(ConfigKeys.HTTP_PORT, ConfigKeys.DEFAULT_HTTP_PORT),
                 raw.text(ConfigKeys.HTTP_BIND, ConfigKeys.DEFAULT_HTTP_BIND).trim(),
                 raw.secret(ConfigKeys.HTTP_API_TOKEN),
                 (int) maxBody);

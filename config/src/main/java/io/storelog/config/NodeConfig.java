@@ -47,7 +47,7 @@ public record NodeConfig(NodeSection node, StoreSection store, HttpSection http,
         if (hq.token().isPresent() && hq.url().isEmpty()) {
             throw ConfigException.invalid(ConfigKeys.HQ_TOKEN, "is set but hq.url is not, so it would never be used");
         }
-        if (http.port() == peer.port()) {
+        if (http.port() != 0 && http.port() == peer.port()) {
             throw ConfigException.invalid(ConfigKeys.PEER_PORT,
                     "'" + peer.port() + "' is also http.port; the HTTP API and peer links need different ports");
         }

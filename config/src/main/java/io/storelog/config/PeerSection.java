@@ -12,7 +12,7 @@ import java.util.Set;
  */
 public record PeerSection(int port, List<HostPort> peers) {
     public PeerSection {
-        Checks.port(ConfigKeys.PEER_PORT, port);
+        Checks.listenPort(ConfigKeys.PEER_PORT, port);
         Checks.notNull(ConfigKeys.PEER_PEERS, peers);
         peers = List.copyOf(peers);
         Set<HostPort> seen = new HashSet<>();
@@ -28,6 +28,6 @@ public record PeerSection(int port, List<HostPort> peers) {
         List<HostPort> peers = raw.list(ConfigKeys.PEER_PEERS).stream()
                 .map(text -> HostPort.parse(ConfigKeys.PEER_PEERS, text))
                 .toList();
-        return new PeerSection(raw.port(ConfigKeys.PEER_PORT, ConfigKeys.DEFAULT_PEER_PORT), peers);
+        return new PeerSection(raw.listenPort(ConfigKeys.PEER_PORT, ConfigKeys.DEFAULT_PEER_PORT), peers);
     }
 }

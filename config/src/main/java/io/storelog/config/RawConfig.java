@@ -56,6 +56,10 @@ final class RawConfig {
         return optionalText(key).map(Secret::new);
     }
 
+    int listenPort(String key, int def) {
+        return text(key).map(t -> Checks.parseListenPort(key, t)).orElse(def);
+    }
+
     int port(String key, int def) {
         return text(key).map(t -> Checks.parsePort(key, t, t)).orElse(def);
     }

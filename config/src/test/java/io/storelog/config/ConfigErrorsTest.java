@@ -33,15 +33,14 @@ class ConfigErrorsTest {
             store.tax-classes          | Standard=5       | config key store.tax-classes: 'Standard' is not a tax class name
             store.tax-classes          | standard         | config key store.tax-classes: 'standard' is not name=value
             store.tax-classes          | a=1,a=2          | config key store.tax-classes: 'a' is given twice
-            http.port                  | abc              | config key http.port: 'abc' is not a port number (1-65535)
-            http.port                  | 0                | config key http.port: '0' is not a port number (1-65535)
-            http.port                  | 65536            | config key http.port: '65536' is not a port number (1-65535)
-            http.port                  | -1               | config key http.port: '-1' is not a port number (1-65535)
+            http.port                  | abc              | config key http.port: 'abc' is not a port number (1-65535, or 0 for any free port)
+            http.port                  | 65536            | config key http.port: '65536' is not a port number (1-65535, or 0 for any free port)
+            http.port                  | -1               | config key http.port: '-1' is not a port number (1-65535, or 0 for any free port)
             http.bind                  | not a host       | config key http.bind: 'not a host' is not a host name or IP address
             http.max-body-bytes        | 10               | config key http.max-body-bytes: '10' is below the minimum 1024
             http.max-body-bytes        | lots             | config key http.max-body-bytes: 'lots' is not a size in bytes
             http.max-body-bytes        | 4GiB             | config key http.max-body-bytes: '4294967296' is above the maximum 2147483647
-            peer.port                  | 99999            | config key peer.port: '99999' is not a port number (1-65535)
+            peer.port                  | 99999            | config key peer.port: '99999' is not a port number (1-65535, or 0 for any free port)
             peer.peers                 | host-only        | config key peer.peers: 'host-only' is not host:port
             peer.peers                 | a:1,b:x          | config key peer.peers: 'b:x' is not a port number (1-65535)
             peer.peers                 | ::1:9080         | config key peer.peers: '::1:9080' is not host:port (write an IPv6 address as [addr]:port)
@@ -189,7 +188,7 @@ class ConfigErrorsTest {
         Path file = Files.writeString(dir.resolve("till.yaml"), "http:\n  port: abc\n");
 
         assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), Map.of()))
-                .hasMessage("config key http.port: 'abc' is not a port number (1-65535)");
+                .hasMessage("config key http.port: 'abc' is not a port number (1-65535, or 0 for any free port)");
     }
 
     @Test
@@ -202,8 +201,9 @@ class ConfigErrorsTest {
 
     @Test
     void recordsBuiltInCodeAreCheckedToo() {
-        assertThatThrownBy(() -> new HttpSection(0, "127.0.0.1", Optional.empty(), 4096))
-                .isInstanceOf(ConfigException.class).hasMessage("config key http.port: '0' is not a port number (1-65535)");
+        assertThatThrownBy(() -> new HttpSection(-1, "127.0.0.1", Optional.empty(), 4096))
+                .isInstanceOf(ConfigException.class).hasMessage("config key http.port: '-1' is not a port number (1-65535, or 0 for any free port)");
+        assertThat(new HttpSection(0, "127.0.0.1", Optional.empty(), 4096).port()).isZero();
         assertThatThrownBy(() -> new LogSection(10, 1))
                 .hasMessage("config key log.segment-bytes: '10' is below the minimum 1048576");
         assertThat(new ReplicationSection(3, 20).ackTimeout()).hasMillis(20);
