@@ -1,0 +1,184 @@
+package io.storelog.node;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.storelog.config.NodeConfig;
+import io.storelog.config.catalog.CatalogCsv;
+import io.storelog.config.catalog.CatalogItem;
+import io.storelog.node.api.HttpApiServer;
+import io.storelog.node.clock.HybridLogicalClock;
+import io.storelog.node.log.DataDirectory;
+import io.storelog.node.log.FileLogStorage;
+import io.storelog.node.log.LogOptions;
+import io.storelog.node.log.LogStorage;
+import io.storelog.node.log.RecoveryReport;
+import io.storelog.node.merge.MergedLog;
+import io.storelog.node.service.BillService;
+import io.storelog.node.service.BusinessCalendar;
+import io.storelog.node.service.CatalogImporter;
+import io.storelog.node.service.StockService;
+import io.storelog.node.state.StoreState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One store node: data directory, merged log, state fold, services and HTTP API, started in that
+ * order. Recovery completes before the API listens, so no bill is taken on a half-loaded state.
+ */
+public final class StoreNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreNode.class);
+
+    private final NodeConfig config;
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final StoreState state = new StoreState();
+    private final HybridLogicalClock clock = HybridLogicalClock.system();
+    private final MergedLog log;
+    private final BusinessCalendar calendar;
+    private DataDirectory dataDir;
+    private RecoveryReport recovery;
+    private BillService bills;
+    private StockService stock;
+    private HttpApiServer http;
+
+    private StoreNode(NodeConfig config) {
+        this.config = config;
+        this.log = new MergedLog(config.node().id(), state, clock, meters);
+        this.calendar = new BusinessCalendar(config.store().timeZone());
+    }
+
+    /** Opens the data directory, recovers the log, imports the configured catalog and starts the HTTP API. */
+    public static StoreNode start(NodeConfig config) {
+        return start(config, null);
+    }
+
+    /** As {@link #start(NodeConfig)}, with the log on {@code storage} (tests pass a simulated disk). */
+    public static StoreNode start(NodeConfig config, LogStorage storage) {
+        StoreNode node = new StoreNode(config);
+        try {
+            node.open(storage);
+            return node;
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    private void open(LogStorage storage) {
+        long started = System.nanoTime();
+        dataDir = DataDirectory.open(config.node().dataDir(), config.store().id(), config.node().id());
+        LogStorage logStorage = storage != null ? storage : new FileLogStorage(dataDir.logDir());
+        LogOptions options = new LogOptions(config.log().segmentBytes(), config.log().maxBatchRecords(),
+                LogOptions.defaults().maxBatchBytes(), LogOptions.defaults().maxRecordBytes());
+        recovery = log.open(logStorage, options, meters, chooseIncarnation());
+        LOG.info("node {} recovered {} entries in {} ms as incarnation {}", config.node().id(), log.entries(),
+                (System.nanoTime() - started) / 1_000_000, log.origin());
+        bills = new BillService(log, state, config.node().id(), config.store().currency().getCurrencyCode(), calendar, meters);
+        stock = new StockService(log, state);
+        config.node().catalogFile().ifPresent(this::importCatalog);
+        http = HttpApiServer.start(this);
+    }
+
+    /** Any truncated own record may already be at a peer, so the node goes on under a new id. */
+    private Function<RecoveryReport, String> chooseIncarnation() {
+        return report -> {
+            if (report.truncatedBytes() > 0 && !dataDir.isNew()) {
+                String fresh = dataDir.startNewIncarnation();
+                LOG.warn("recovery truncated {} bytes of {}; continuing as new incarnation {}", report.truncatedBytes(),
+                        report.truncatedSegment(), fresh);
+                return fresh;
+            }
+            return dataDir.incarnation();
+        };
+    }
+
+    /** Imports a catalog file; a file already imported adds nothing. Returns entries appended. */
+    public int importCatalog(Path file) {
+        List<CatalogItem> items = CatalogCsv.read(file, config.store().currency().getDefaultFractionDigits());
+        int appended = new CatalogImporter(log, state).importItems(file.getFileName().toString(), sha256(file), items,
+                config.store().taxClasses());
+        LOG.info("catalog {}: {} products, {} entries appended", file, items.size(), appended);
+        return appended;
+    }
+
+    private static String sha256(Path file) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read catalog " + file, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The validated configuration. */
+    public NodeConfig config() {
+        return config;
+    }
+
+    /** The folded state. */
+    public StoreState state() {
+        return state;
+    }
+
+    /** The merged log. */
+    public MergedLog log() {
+        return log;
+    }
+
+    /** Bills and refunds. */
+    public BillService bills() {
+        return bills;
+    }
+
+    /** Stock receipts, adjustments and counts. */
+    public StockService stock() {
+        return stock;
+    }
+
+    /** Business days in the store's zone. */
+    public BusinessCalendar calendar() {
+        return calendar;
+    }
+
+    /** Metrics, scraped at /metrics. */
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
+    /** What recovery found at start. */
+    public RecoveryReport recovery() {
+        return recovery;
+    }
+
+    /** The clock, for the current business day. */
+    public HybridLogicalClock clock() {
+        return clock;
+    }
+
+    /** The port the HTTP API listens on (useful when configured as 0). */
+    public int httpPort() {
+        return http.port();
+    }
+
+    /** True once recovery is done and the node takes bills. */
+    public boolean ready() {
+        return log.ready();
+    }
+
+    @Override
+    public void close() {
+        if (http != null) {
+            http.close();
+        }
+        log.close();
+    }
+}

@@ -1,0 +1,295 @@
+package io.storelog.node.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Counter;
+import io.storelog.config.Secret;
+import io.storelog.node.ErrorCode;
+import io.storelog.node.StoreLogException;
+import io.storelog.node.StoreNode;
+import io.storelog.node.merge.MergedLog;
+import io.storelog.node.state.StateDigest;
+import io.storelog.node.state.TillSales;
+import io.storelog.protocol.Entry;
+import io.storelog.protocol.Product;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The routes of a store node's HTTP API (see README "HTTP API"). Runs on worker threads, never the event loop. */
+final class ApiRoutes {
+    private static final int SEARCH_LIMIT = 50;
+
+    private final StoreNode node;
+    private final Optional<Secret> apiToken;
+    private final Map<String, Counter> errorCounters = new ConcurrentHashMap<>();
+    private final int exponent;
+
+    ApiRoutes(StoreNode node) {
+        this.node = node;
+        this.apiToken = node.config().http().apiToken();
+        this.exponent = node.config().store().currency().getDefaultFractionDigits();
+    }
+
+    CompletableFuture<ApiResponse> handle(ApiRequest r, String authorization) {
+        try {
+            CompletableFuture<ApiResponse> out = route(r, authorization);
+            return out.exceptionally(t -> countError(errorResponse(t)));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(countError(errorResponse(e)));
+        }
+    }
+
+    private CompletableFuture<ApiResponse> route(ApiRequest r, String authorization) {
+        List<String> s = r.segments();
+        String m = r.method();
+        if (s.isEmpty() || (s.size() == 1 && s.get(0).equals("dashboard"))) {
+            return done(ApiResponse.text(200, "text/html; charset=utf-8", Pages.page(node, s.isEmpty() ? "Till" : "Dashboard")));
+        }
+        if (s.size() == 1 && s.get(0).equals("metrics") && m.equals("GET")) {
+            return done(ApiResponse.text(200, "text/plain; version=0.0.4; charset=utf-8", node.meters().scrape()));
+        }
+        if (!s.get(0).equals("api")) {
+            throw new StoreLogException(ErrorCode.NOT_FOUND, "no such page: " + r.path());
+        }
+        boolean statusCall = s.size() == 2 && s.get(1).equals("status") && m.equals("GET");
+        if (!statusCall && apiToken.isPresent() && !bearerMatches(authorization)) {
+            throw new StoreLogException(ErrorCode.UNAUTHORIZED, "this API needs Authorization: Bearer <api token>");
+        }
+        if (m.equals("POST")) {
+            requireJson(r);
+        }
+        String path = m + " " + String.join("/", s.subList(1, s.size()));
+        if (path.equals("GET status")) {
+            return done(json(200, StatusView.render(node)));
+        }
+        if (path.equals("GET catalog")) {
+            return done(json(200, catalog(r.param("q"))));
+        }
+        if (path.equals("POST bills")) {
+            return postBill(r);
+        }
+        if (path.equals("GET bills")) {
+            return done(json(200, recentBills(r.param("limit"))));
+        }
+        if (m.equals("GET") && s.size() == 3 && s.get(1).equals("bills")) {
+            return done(json(200, bill(s.get(2))));
+        }
+        if (m.equals("POST") && s.size() == 4 && s.get(1).equals("bills") && s.get(3).equals("refund")) {
+            return refund(s.get(2), r);
+        }
+        if (m.equals("GET") && s.size() == 3 && s.get(1).equals("stock")) {
+            return done(json(200, stockOf(s.get(2))));
+        }
+        if (path.equals("GET stock")) {
+            return done(json(200, allStock()));
+        }
+        if (path.equals("POST stock/receipts")) {
+            JsonNode b = Json.parseObject(r.body());
+            String sku = Json.text(b, "sku", "");
+            return stockWrite(sku, node.stock().receive(sku, Json.quantityMilli(b, "qty", ""), reason(b), actor(b)));
+        }
+        if (path.equals("POST stock/adjustments")) {
+            JsonNode b = Json.parseObject(r.body());
+            String sku = Json.text(b, "sku", "");
+            return stockWrite(sku, node.stock().adjust(sku, Json.quantityMilli(b, "qty", ""), reason(b), actor(b)));
+        }
+        if (path.equals("POST stock/counts")) {
+            JsonNode b = Json.parseObject(r.body());
+            String sku = Json.text(b, "sku", "");
+            return stockWrite(sku, node.stock().count(sku, Json.quantityMilli(b, "counted", ""), reason(b), actor(b)));
+        }
+        if (path.equals("GET reports/sales")) {
+            return done(json(200, sales(r.param("day"))));
+        }
+        if (path.equals("GET state/digest")) {
+            return done(json(200, digest()));
+        }
+        throw new StoreLogException(ErrorCode.NOT_FOUND, "no such API: " + m + " " + r.path());
+    }
+
+    private CompletableFuture<ApiResponse> postBill(ApiRequest r) {
+        JsonNode body = Json.parseObject(r.body());
+        return node.bills().submit(BillJson.parseBill(body))
+                .thenApply(o -> json(o.repeated() ? 200 : 201, BillJson.render(o.entry(), exponent)));
+    }
+
+    private CompletableFuture<ApiResponse> refund(String billId, ApiRequest r) {
+        JsonNode body = Json.parseObject(r.body());
+        String tender = Json.optText(body, "tender", "");
+        return node.bills().refund(billId, BillJson.parseRefundLines(body),
+                        tender == null ? null : BillJson.tenderType(tender, "tender"),
+                        Json.optText(body, "clientRefundId", ""), Json.optText(body, "reason", ""), actor(body))
+                .thenApply(e -> json(201, BillJson.renderRefund(e)));
+    }
+
+    private ObjectNode bill(String id) {
+        Entry e = node.bills().bill(id).orElseThrow(() -> new StoreLogException(ErrorCode.NOT_FOUND, "bill " + id + " not found"));
+        ObjectNode o = BillJson.render(e, exponent);
+        ArrayNode refunds = o.putArray("refunds");
+        node.state().refundsOf(id).forEach(rf -> refunds.addObject().put("total", rf.getTotal()).put("businessDay", rf.getBusinessDay()));
+        o.put("voided", node.state().isVoided(id));
+        return o;
+    }
+
+    private ArrayNode recentBills(String limitText) {
+        int limit = limitText == null ? 50 : parseLimit(limitText);
+        ArrayNode arr = Json.MAPPER.createArrayNode();
+        node.state().recentBills(limit).forEach(b -> arr.addObject().put("id", b.id()).put("number", b.number())
+                .put("till", b.till()).put("businessDay", b.businessDay()).put("total", b.total()).put("tax", b.tax())
+                .put("clientBillId", b.clientBillId()).put("singleLane", b.singleLane()));
+        return arr;
+    }
+
+    private CompletableFuture<ApiResponse> stockWrite(String sku, CompletableFuture<MergedLog.Appended> write) {
+        return write.thenApply(a -> {
+            ObjectNode o = stockOf(sku);
+            o.put("entry", a.entry().getOrigin() + ":" + a.entry().getSeq());
+            return json(201, o);
+        });
+    }
+
+    private ObjectNode stockOf(String sku) {
+        if (node.state().product(sku).isEmpty() && !node.state().stockKnown(sku)) {
+            throw new StoreLogException(ErrorCode.NOT_FOUND, "unknown SKU '" + sku + "'");
+        }
+        return Json.object().put("sku", sku).put("onHand", Json.qty(node.state().onHandMilli(sku)));
+    }
+
+    private ArrayNode allStock() {
+        ArrayNode arr = Json.MAPPER.createArrayNode();
+        node.state().stockSnapshot().forEach((sku, milli) -> arr.addObject().put("sku", sku).put("onHand", Json.qty(milli)));
+        return arr;
+    }
+
+    private ArrayNode catalog(String q) {
+        ArrayNode arr = Json.MAPPER.createArrayNode();
+        if (q == null || q.isBlank()) {
+            return arr;
+        }
+        for (Product p : node.state().searchCatalog(q, SEARCH_LIMIT)) {
+            if (!p.getActive()) {
+                continue;
+            }
+            arr.addObject().put("sku", p.getSku()).put("barcode", p.getBarcode()).put("name", p.getName())
+                    .put("price", p.getPrice()).put("unit", p.getUnit().name().toLowerCase(Locale.ROOT))
+                    .put("taxClass", p.getTaxClass());
+        }
+        return arr;
+    }
+
+    private ObjectNode sales(String dayText) {
+        String day = dayText == null ? node.calendar().dayOf(node.clock().wallMs()) : validDay(dayText);
+        ObjectNode o = Json.object().put("day", day);
+        ObjectNode byTill = o.putObject("byTill");
+        long total = 0;
+        long bills = 0;
+        for (Map.Entry<String, TillSales> e : node.state().salesByTill(day).entrySet()) {
+            TillSales t = e.getValue();
+            byTill.putObject(e.getKey()).put("bills", t.bills()).put("total", t.total()).put("tax", t.tax())
+                    .put("refunds", t.refunds()).put("refundTotal", t.refundTotal()).put("voids", t.voids())
+                    .put("voidTotal", t.voidTotal()).put("net", t.net());
+            total += t.net();
+            bills += t.bills();
+        }
+        ObjectNode byTender = o.putObject("byTender");
+        SortedMap<String, Long> tenders = node.state().salesByTender(day);
+        tenders.forEach(byTender::put);
+        o.put("bills", bills);
+        o.put("total", total);
+        return o;
+    }
+
+    private ObjectNode digest() {
+        StateDigest d = node.state().digest(node.log()::versionVector);
+        ObjectNode o = Json.object();
+        ObjectNode vv = o.putObject("versionVector");
+        d.versionVector().asMap().forEach(vv::put);
+        o.put("entries", d.entries());
+        o.put("digest", d.digest());
+        return o;
+    }
+
+    private boolean bearerMatches(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        return apiToken.get().matches(authorization.substring(7).trim());
+    }
+
+    private static void requireJson(ApiRequest r) {
+        String ct = r.contentType();
+        if (ct == null || !ct.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new StoreLogException(ErrorCode.BAD_REQUEST, "Content-Type must be application/json, not "
+                    + (ct == null ? "missing" : "'" + ct + "'"));
+        }
+    }
+
+    private static String validDay(String text) {
+        try {
+            return LocalDate.parse(text).toString();
+        } catch (DateTimeParseException e) {
+            throw new StoreLogException(ErrorCode.BAD_REQUEST, "day '" + text + "' is not a date YYYY-MM-DD");
+        }
+    }
+
+    private static int parseLimit(String text) {
+        try {
+            int v = Integer.parseInt(text);
+            if (v < 1 || v > 10_000) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new StoreLogException(ErrorCode.BAD_REQUEST, "limit must be an integer from 1 to 10000");
+        }
+    }
+
+    private static String reason(JsonNode b) {
+        String r = Json.optText(b, "reason", "");
+        return r == null ? "" : r;
+    }
+
+    private static String actor(JsonNode b) {
+        String c = Json.optText(b, "cashier", "");
+        return c == null ? "" : c;
+    }
+
+    private ApiResponse countError(ApiResponse r) {
+        if (r.status() >= 400) {
+            errorCounters.computeIfAbsent(String.valueOf(r.status()),
+                    s -> node.meters().counter("storelog.http.errors", "status", s)).increment();
+        }
+        return r;
+    }
+
+    static ApiResponse errorResponse(Throwable t) {
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof StoreLogException e) {
+            return error(e.code().httpStatus(), e.code().name(), e.getMessage());
+        }
+        return error(500, "INTERNAL", "internal error: " + t);
+    }
+
+    static ApiResponse error(int status, String code, String message) {
+        return json(status, Json.object().put("error", message).put("code", code));
+    }
+
+    private static ApiResponse json(int status, Object body) {
+        return ApiResponse.json(status, Json.write(body));
+    }
+
+    private static CompletableFuture<ApiResponse> done(ApiResponse r) {
+        return CompletableFuture.completedFuture(r);
+    }
+}

@@ -1,0 +1,82 @@
+package io.storelog.node.api;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.storelog.node.StoreNode;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The node's HTTP server on Netty. The event loop only decodes and writes; every route runs on a
+ * small worker pool, and appends complete asynchronously when the log writer has fsynced them.
+ */
+public final class HttpApiServer implements AutoCloseable {
+    private final EventLoopGroup group;
+    private final ExecutorService workers;
+    private final Channel channel;
+
+    private HttpApiServer(EventLoopGroup group, ExecutorService workers, Channel channel) {
+        this.group = group;
+        this.workers = workers;
+        this.channel = channel;
+    }
+
+    /** Binds the API of {@code node} to its configured address and port. */
+    public static HttpApiServer start(StoreNode node) {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService workers = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "storelog-api-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        ApiRoutes routes = new ApiRoutes(node);
+        int maxBody = node.config().http().maxBodyBytes();
+        try {
+            Channel ch = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel c) {
+                            c.pipeline()
+                                    .addLast(new HttpServerCodec())
+                                    .addLast(new BodyLimitAggregator(maxBody))
+                                    .addLast(new ApiHandler(routes, workers));
+                        }
+                    })
+                    .bind(new InetSocketAddress(node.config().http().bind(), node.config().http().port()))
+                    .syncUninterruptibly()
+                    .channel();
+            return new HttpApiServer(group, workers, ch);
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            workers.shutdownNow();
+            throw e;
+        }
+    }
+
+    /** The bound port. */
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownNow();
+    }
+}

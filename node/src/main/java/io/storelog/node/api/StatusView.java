@@ -1,0 +1,40 @@
+package io.storelog.node.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.storelog.node.StoreNode;
+import io.storelog.node.merge.VersionVector;
+
+/** The body of GET /api/status, per the contract. */
+final class StatusView {
+    private StatusView() {
+    }
+
+    static ObjectNode render(StoreNode node) {
+        VersionVector vv = node.log().versionVector();
+        ObjectNode o = Json.object();
+        o.put("nodeId", node.config().node().id());
+        o.put("incarnation", node.log().origin());
+        o.put("store", node.config().store().id());
+        o.put("role", node.config().role().text());
+        o.put("ready", node.ready());
+        // Safe to bill offline: recovery done, log writable, and a catalog to price from.
+        o.put("offlineReady", node.ready() && node.state().catalogSize() > 0);
+        // Leadership among peers arrives with replication; a lone node has no leader to name yet.
+        o.putNull("leader");
+        o.putArray("peers");
+        ObjectNode log = o.putObject("log");
+        log.put("entries", node.log().entries());
+        ObjectNode v = log.putObject("versionVector");
+        vv.asMap().forEach(v::put);
+        ObjectNode hq = o.putObject("hq");
+        hq.put("reachable", false);
+        // Nothing is confirmed by headquarters until uploads exist, so every entry is pending.
+        hq.put("pendingEntries", vv.total());
+        ObjectNode catalog = o.putObject("catalog");
+        catalog.put("products", node.state().catalogSize());
+        catalog.put("version", node.state().catalogVersion());
+        ObjectNode rec = o.putObject("recovery");
+        rec.put("truncatedBytes", node.recovery().truncatedBytes());
+        return o;
+    }
+}

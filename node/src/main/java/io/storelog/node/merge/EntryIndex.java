@@ -1,0 +1,64 @@
+package io.storelog.node.merge;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Where each entry (origin, seq) sits in the local log. Seqs of one origin are contiguous from 1,
+ * so each origin keeps a growable array of log positions indexed by seq - 1: eight bytes an entry.
+ * The highest seq of each origin is the node's version vector.
+ */
+public final class EntryIndex {
+    private final Map<String, Positions> byOrigin = new HashMap<>();
+    private long entries;
+
+    /** Records that (origin, seq) sits at {@code position}; seq must be the next of its origin. */
+    public synchronized void add(String origin, long seq, long position) {
+        Positions p = byOrigin.computeIfAbsent(origin, o -> new Positions());
+        if (seq != p.size + 1) {
+            throw new IllegalStateException("entry " + origin + "/" + seq + " does not follow seq " + p.size);
+        }
+        p.add(position);
+        entries++;
+    }
+
+    /** Log position of (origin, seq), or -1 when not held. */
+    public synchronized long position(String origin, long seq) {
+        Positions p = byOrigin.get(origin);
+        if (p == null || seq < 1 || seq > p.size) {
+            return -1;
+        }
+        return p.positions[(int) (seq - 1)];
+    }
+
+    /** Highest contiguous seq held from {@code origin}. */
+    public synchronized long highest(String origin) {
+        Positions p = byOrigin.get(origin);
+        return p == null ? 0 : p.size;
+    }
+
+    /** Entries indexed, over all origins. */
+    public synchronized long entries() {
+        return entries;
+    }
+
+    /** A snapshot of what is held. */
+    public synchronized VersionVector versionVector() {
+        Map<String, Long> m = new HashMap<>();
+        byOrigin.forEach((o, p) -> m.put(o, (long) p.size));
+        return VersionVector.of(m);
+    }
+
+    private static final class Positions {
+        long[] positions = new long[64];
+        int size;
+
+        void add(long position) {
+            if (size == positions.length) {
+                positions = Arrays.copyOf(positions, size * 2);
+            }
+            positions[size++] = position;
+        }
+    }
+}

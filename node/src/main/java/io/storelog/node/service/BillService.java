@@ -1,0 +1,192 @@
+package io.storelog.node.service;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.storelog.node.ErrorCode;
+import io.storelog.node.StoreLogException;
+import io.storelog.node.billing.BillPricer;
+import io.storelog.node.billing.BillRequest;
+import io.storelog.node.billing.RefundCalculator;
+import io.storelog.node.billing.RefundLineRequest;
+import io.storelog.node.merge.MergedLog;
+import io.storelog.node.state.BillSummary;
+import io.storelog.node.state.StoreState;
+import io.storelog.protocol.BillCommitted;
+import io.storelog.protocol.BillRefunded;
+import io.storelog.protocol.Entry;
+import io.storelog.protocol.Tender;
+import io.storelog.protocol.TenderType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * Takes bills and refunds on this till. A bill is priced from the local catalog, numbered gaplessly
+ * per till name, appended, and answered only when durable. A repeated client cart id returns the
+ * bill already stored (or still being written) instead of billing twice.
+ */
+public final class BillService {
+    private final MergedLog log;
+    private final StoreState state;
+    private final String till;
+    private final String currency;
+    private final BusinessCalendar calendar;
+    private final BillPricer pricer = new BillPricer();
+    private final RefundCalculator refunds = new RefundCalculator();
+    private final CatalogProducts products;
+    private final Map<String, CompletableFuture<BillOutcome>> inflightByCart = new ConcurrentHashMap<>();
+    /** Bill numbers and refunds handed out but not yet durable, by own seq. */
+    private final ConcurrentSkipListMap<Long, Long> inflightNumbers = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<Long, BillRefunded> inflightRefunds = new ConcurrentSkipListMap<>();
+    private final Counter billsCounter;
+    private final Counter refundsCounter;
+
+    /** A bill service for till {@code till} writing to {@code log}. */
+    public BillService(MergedLog log, StoreState state, String till, String currency, BusinessCalendar calendar, MeterRegistry meters) {
+        this.log = log;
+        this.state = state;
+        this.till = till;
+        this.currency = currency;
+        this.calendar = calendar;
+        this.products = new CatalogProducts(state);
+        this.billsCounter = meters.counter("storelog.bills");
+        this.refundsCounter = meters.counter("storelog.refunds");
+        // A failed write rolls the seq back; reservations above the durable end are void.
+        log.onWriteFailure(() -> {
+            long durable = log.ownDurableSeq();
+            inflightNumbers.tailMap(durable, false).clear();
+            inflightRefunds.tailMap(durable, false).clear();
+        });
+    }
+
+    /** Prices and stores a bill; completes when it is durable. */
+    public CompletableFuture<BillOutcome> submit(BillRequest request) {
+        if (request.clientBillId() == null || request.clientBillId().isBlank()) {
+            return CompletableFuture.failedFuture(new StoreLogException(ErrorCode.BAD_REQUEST, "clientBillId is required"));
+        }
+        Optional<BillOutcome> stored = storedBill(request.clientBillId());
+        if (stored.isPresent()) {
+            return CompletableFuture.completedFuture(stored.get());
+        }
+        CompletableFuture<BillOutcome> mine = new CompletableFuture<>();
+        CompletableFuture<BillOutcome> earlier = inflightByCart.putIfAbsent(request.clientBillId(), mine);
+        if (earlier != null) {
+            return earlier.thenApply(o -> new BillOutcome(o.entry(), true));
+        }
+        // The cart may have become durable between the first look and the reservation.
+        stored = storedBill(request.clientBillId());
+        if (stored.isPresent()) {
+            inflightByCart.remove(request.clientBillId(), mine);
+            mine.complete(stored.get());
+            return mine;
+        }
+        try {
+            BillCommitted.Builder priced = pricer.price(request, products)
+                    .setTill(till).setCurrency(currency).setCatalogVersion(state.catalogVersion());
+            log.appendOwn((seq, stamp) -> {
+                long number = nextNumber();
+                inflightNumbers.put(seq, number);
+                return Entry.newBuilder().setActor(nullToEmpty(request.cashier()))
+                        .setBill(priced.setNumber(number).setBusinessDay(calendar.dayOf(stamp.getWallMs())));
+            }).whenComplete((appended, failure) -> {
+                if (appended != null) {
+                    inflightNumbers.remove(appended.entry().getSeq());
+                    billsCounter.increment();
+                }
+                inflightByCart.remove(request.clientBillId(), mine);
+                if (failure != null) {
+                    mine.completeExceptionally(unwrap(failure));
+                } else {
+                    mine.complete(new BillOutcome(appended.entry(), false));
+                }
+            });
+        } catch (RuntimeException e) {
+            inflightByCart.remove(request.clientBillId(), mine);
+            mine.completeExceptionally(e);
+        }
+        return mine;
+    }
+
+    /** Refunds some lines of a bill (all that is left when {@code lines} is empty); completes when durable. */
+    public CompletableFuture<Entry> refund(String billId, List<RefundLineRequest> lines, TenderType tenderType,
+            String clientRefundId, String reason, String cashier) {
+        if (clientRefundId != null && !clientRefundId.isBlank()) {
+            Optional<String> done = state.refundByClientId(clientRefundId);
+            if (done.isPresent()) {
+                return CompletableFuture.completedFuture(readEntry(done.get()));
+            }
+        }
+        BillSummary summary = state.bill(billId).orElse(null);
+        if (summary == null) {
+            return CompletableFuture.failedFuture(new StoreLogException(ErrorCode.NOT_FOUND, "bill " + billId + " not found"));
+        }
+        if (state.isVoided(billId)) {
+            return CompletableFuture.failedFuture(new StoreLogException(ErrorCode.OVER_REFUND, "bill " + billId + " was voided"));
+        }
+        BillCommitted bill = log.read(summary.position()).getBill();
+        try {
+            return log.appendOwn((seq, stamp) -> {
+                List<BillRefunded> earlier = new ArrayList<>(state.refundsOf(billId));
+                long durable = log.ownDurableSeq();
+                inflightRefunds.tailMap(durable, false).values().stream()
+                        .filter(r -> r.getBillId().equals(billId)).forEach(earlier::add);
+                BillRefunded.Builder r = refunds.refund(bill, earlier, lines);
+                TenderType type = tenderType != null ? tenderType : bill.getTenders(0).getType();
+                r.setBillId(billId).setTill(till).setBusinessDay(calendar.dayOf(stamp.getWallMs()))
+                        .setClientRefundId(nullToEmpty(clientRefundId)).setReason(nullToEmpty(reason))
+                        .addTenders(Tender.newBuilder().setType(type).setAmount(r.getTotal()).setTendered(r.getTotal()));
+                inflightRefunds.put(seq, r.build());
+                return Entry.newBuilder().setActor(nullToEmpty(cashier)).setRefund(r);
+            }).handle((appended, failure) -> {
+                if (appended != null) {
+                    inflightRefunds.remove(appended.entry().getSeq());
+                    refundsCounter.increment();
+                    return appended.entry();
+                }
+                throw unwrap(failure);
+            });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The full stored bill entry for an id. */
+    public Optional<Entry> bill(String billId) {
+        return state.bill(billId).map(s -> log.read(s.position()));
+    }
+
+    private Optional<BillOutcome> storedBill(String clientBillId) {
+        return state.billByClientId(clientBillId).map(s -> new BillOutcome(log.read(s.position()), true));
+    }
+
+    private Entry readEntry(String entryId) {
+        int slash = entryId.lastIndexOf(':');
+        return log.read(entryId.substring(0, slash), Long.parseLong(entryId.substring(slash + 1)))
+                .orElseThrow(() -> new StoreLogException(ErrorCode.NOT_FOUND, "entry " + entryId + " not found"));
+    }
+
+    /** Called under the append lock: one more than every number durable or handed out and still pending. */
+    private long nextNumber() {
+        long highest = state.maxBillNumber(till);
+        for (long n : inflightNumbers.tailMap(log.ownDurableSeq(), false).values()) {
+            highest = Math.max(highest, n);
+        }
+        return highest + 1;
+    }
+
+    private static RuntimeException unwrap(Throwable t) {
+        while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof RuntimeException re ? re : new StoreLogException(ErrorCode.IO_ERROR, t.getMessage(), t);
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,94 @@
+package io.storelog.node.state;
+
+import io.storelog.protocol.Tender;
+import io.storelog.protocol.TenderType;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Sales per business day, by till and by tender. Every field is a sum, so the fold is order
+ * independent. Refunds and voids are counted on their own day and till, as negative tender amounts.
+ */
+final class SalesTotals {
+    /** Sums for one till on one day. */
+    static final class TillDay {
+        long bills;
+        long total;
+        long tax;
+        long refunds;
+        long refundTotal;
+        long voids;
+        long voidTotal;
+
+        TillSales snapshot() {
+            return new TillSales(bills, total, tax, refunds, refundTotal, voids, voidTotal);
+        }
+
+        String canonical() {
+            return bills + "," + total + "," + tax + "," + refunds + "," + refundTotal + "," + voids + "," + voidTotal;
+        }
+    }
+
+    private final TreeMap<String, TreeMap<String, TillDay>> byDayTill = new TreeMap<>();
+    private final TreeMap<String, TreeMap<String, Long>> byDayTender = new TreeMap<>();
+
+    void bill(String day, String till, long total, long tax, Iterable<Tender> tenders) {
+        TillDay t = tillDay(day, till);
+        t.bills++;
+        t.total += total;
+        t.tax += tax;
+        addTenders(day, tenders, 1);
+    }
+
+    void refund(String day, String till, long total, Iterable<Tender> tenders) {
+        TillDay t = tillDay(day, till);
+        t.refunds++;
+        t.refundTotal += total;
+        addTenders(day, tenders, -1);
+    }
+
+    void voided(String day, String till, long total, Iterable<Tender> tenders) {
+        TillDay t = tillDay(day, till);
+        t.voids++;
+        t.voidTotal += total;
+        addTenders(day, tenders, -1);
+    }
+
+    SortedMap<String, TillSales> byTill(String day) {
+        TreeMap<String, TillSales> out = new TreeMap<>();
+        byDayTill.getOrDefault(day, new TreeMap<>()).forEach((k, v) -> out.put(k, v.snapshot()));
+        return out;
+    }
+
+    SortedMap<String, Long> byTender(String day) {
+        return new TreeMap<>(byDayTender.getOrDefault(day, new TreeMap<>()));
+    }
+
+    Map<String, TreeMap<String, TillDay>> allTillDays() {
+        return byDayTill;
+    }
+
+    Map<String, TreeMap<String, Long>> allTenderDays() {
+        return byDayTender;
+    }
+
+    /** Report key of a tender: its type, or "custom:NAME" for a custom tender. */
+    static String tenderKey(Tender t) {
+        if (t.getType() == TenderType.CUSTOM) {
+            return "custom:" + t.getName();
+        }
+        return t.getType().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private void addTenders(String day, Iterable<Tender> tenders, int sign) {
+        TreeMap<String, Long> m = byDayTender.computeIfAbsent(day, d -> new TreeMap<>());
+        for (Tender t : tenders) {
+            m.merge(tenderKey(t), sign * t.getAmount(), Math::addExact);
+        }
+    }
+
+    private TillDay tillDay(String day, String till) {
+        return byDayTill.computeIfAbsent(day, d -> new TreeMap<>()).computeIfAbsent(till, t -> new TillDay());
+    }
+}

@@ -1,0 +1,222 @@
+package io.storelog.node.state;
+
+import io.storelog.node.merge.VersionVector;
+import io.storelog.protocol.BillCommitted;
+import io.storelog.protocol.BillLine;
+import io.storelog.protocol.BillRefunded;
+import io.storelog.protocol.BillVoided;
+import io.storelog.protocol.Entry;
+import io.storelog.protocol.Product;
+import io.storelog.protocol.RefundLine;
+import io.storelog.protocol.ShiftClosed;
+import io.storelog.protocol.ShiftOpened;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+/**
+ * The node's state as a fold over the log: stock, sales, bills and catalog. Each entry is applied
+ * once, in its origin's seq order; entries of different origins may come in any order and the
+ * result is the same, so two nodes holding the same entries hold the same state and digest.
+ * Thread-safe: the log writer applies, HTTP workers read.
+ */
+public final class StoreState {
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final StockLevels stock = new StockLevels();
+    private final SalesTotals sales = new SalesTotals();
+    private final BillIndex bills = new BillIndex();
+    private final Catalog catalog = new Catalog();
+    private final TreeMap<String, ShiftOpened> openShifts = new TreeMap<>();
+    private final TreeMap<String, ShiftClosed> closedShifts = new TreeMap<>();
+    private long entries;
+
+    /** Folds one entry that sits at {@code position} in the local log. */
+    public void apply(Entry e, long position) {
+        lock.writeLock().lock();
+        try {
+            entries++;
+            String id = entryId(e.getOrigin(), e.getSeq());
+            switch (e.getBodyCase()) {
+                case BILL -> applyBill(id, position, e);
+                case REFUND -> applyRefund(id, e.getRefund());
+                case VOID -> applyVoid(e.getVoid());
+                case GOODS_RECEIVED -> stock.add(e.getGoodsReceived().getSku(), e.getGoodsReceived().getQtyMilli());
+                case STOCK_ADJUSTED -> stock.add(e.getStockAdjusted().getSku(), e.getStockAdjusted().getDeltaMilli());
+                case STOCK_COUNTED -> stock.add(e.getStockCounted().getSku(), e.getStockCounted().getDeltaMilli());
+                case CATALOG_UPDATE -> catalog.apply(e.getCatalogUpdate(), e.getHlc(), e.getOrigin(), e.getSeq());
+                case SHIFT_OPENED -> openShifts.put(e.getShiftOpened().getShiftId(), e.getShiftOpened());
+                case SHIFT_CLOSED -> closedShifts.put(e.getShiftClosed().getShiftId(), e.getShiftClosed());
+                case BODY_NOT_SET -> {
+                    // An entry kind from a newer version: kept in the log, nothing to fold here.
+                }
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private void applyBill(String id, long position, Entry e) {
+        BillCommitted b = e.getBill();
+        for (BillLine line : b.getLinesList()) {
+            stock.add(line.getSku(), -line.getQtyMilli());
+        }
+        sales.bill(b.getBusinessDay(), b.getTill(), b.getTotal(), b.getTax(), b.getTendersList());
+        bills.addBill(new BillSummary(id, position, b.getClientBillId(), b.getTill(), b.getNumber(),
+                b.getBusinessDay(), b.getTotal(), b.getTax(), e.getHlc().getWallMs(), b.getSingleLane()));
+    }
+
+    private void applyRefund(String id, BillRefunded r) {
+        for (RefundLine line : r.getLinesList()) {
+            stock.add(line.getSku(), line.getQtyMilli());
+        }
+        sales.refund(r.getBusinessDay(), r.getTill(), r.getTotal(), r.getTendersList());
+        bills.addRefund(id, r);
+    }
+
+    private void applyVoid(BillVoided v) {
+        for (RefundLine line : v.getLinesList()) {
+            stock.add(line.getSku(), line.getQtyMilli());
+        }
+        sales.voided(v.getBusinessDay(), v.getTill(), v.getTotal(), v.getTendersList());
+        bills.addVoid(v.getBillId());
+    }
+
+    /** The id of an entry as used in the API: {@code origin:seq}. */
+    public static String entryId(String origin, long seq) {
+        return origin + ":" + seq;
+    }
+
+    /** Entries folded so far. */
+    public long entries() {
+        return read(() -> entries);
+    }
+
+    /** Stock on hand of a SKU in thousandths. */
+    public long onHandMilli(String sku) {
+        return read(() -> stock.onHand(sku));
+    }
+
+    /** Whether any entry has touched this SKU's stock. */
+    public boolean stockKnown(String sku) {
+        return read(() -> stock.known(sku));
+    }
+
+    /** Every SKU's stock on hand, in thousandths. */
+    public SortedMap<String, Long> stockSnapshot() {
+        return read(stock::snapshot);
+    }
+
+    /** A bill by its id. */
+    public Optional<BillSummary> bill(String id) {
+        return read(() -> Optional.ofNullable(bills.byId(id)));
+    }
+
+    /** The bill stored for a client cart id, if any. */
+    public Optional<BillSummary> billByClientId(String clientBillId) {
+        return read(() -> Optional.ofNullable(bills.byClientId(clientBillId)));
+    }
+
+    /** The refund entry id stored for a client refund id, if any. */
+    public Optional<String> refundByClientId(String clientRefundId) {
+        return read(() -> Optional.ofNullable(bills.refundByClientId(clientRefundId)));
+    }
+
+    /** Refunds filed against a bill so far. */
+    public List<BillRefunded> refundsOf(String billId) {
+        return read(() -> bills.refundsOf(billId));
+    }
+
+    /** Whether a bill has been voided. */
+    public boolean isVoided(String billId) {
+        return read(() -> bills.isVoided(billId));
+    }
+
+    /** Highest bill number seen for a till name (all incarnations). */
+    public long maxBillNumber(String till) {
+        return read(() -> bills.maxNumber(till));
+    }
+
+    /** The latest bills by clock stamp, newest first. */
+    public List<BillSummary> recentBills(int limit) {
+        return read(() -> bills.all().stream()
+                .sorted(java.util.Comparator.comparingLong(BillSummary::wallMs).thenComparing(BillSummary::id).reversed())
+                .limit(limit).toList());
+    }
+
+    /** Bills held. */
+    public int billCount() {
+        return read(bills::count);
+    }
+
+    /** Sales of one business day by till. */
+    public SortedMap<String, TillSales> salesByTill(String day) {
+        return read(() -> sales.byTill(day));
+    }
+
+    /** Sales of one business day by tender (type, or custom:NAME), in minor units. */
+    public SortedMap<String, Long> salesByTender(String day) {
+        return read(() -> sales.byTender(day));
+    }
+
+    /** A product with the version it won with. */
+    public Optional<CatalogProduct> product(String sku) {
+        return read(() -> catalog.product(sku).map(this::withRate));
+    }
+
+    /** A product by barcode. */
+    public Optional<CatalogProduct> productByBarcode(String barcode) {
+        return read(() -> catalog.byBarcode(barcode).map(this::withRate));
+    }
+
+    /** Products matching a search text. */
+    public List<Product> searchCatalog(String query, int limit) {
+        return read(() -> catalog.search(query, limit));
+    }
+
+    /** Products held. */
+    public int catalogSize() {
+        return read(catalog::size);
+    }
+
+    /** Highest catalog version folded. */
+    public long catalogVersion() {
+        return read(catalog::highestVersion);
+    }
+
+    /** Whether a chunk of an imported catalog file is already in the log. */
+    public boolean catalogChunkImported(String contentHash, int chunk) {
+        return read(() -> catalog.hasChunk(contentHash, chunk));
+    }
+
+    /** Open shifts by id. */
+    public SortedMap<String, ShiftOpened> openShifts() {
+        return read(() -> {
+            TreeMap<String, ShiftOpened> out = new TreeMap<>(openShifts);
+            out.keySet().removeAll(closedShifts.keySet());
+            return out;
+        });
+    }
+
+    /** A digest of the whole state together with the version vector it reflects. */
+    public StateDigest digest(Supplier<VersionVector> versionVector) {
+        return read(() -> StateDigest.of(versionVector.get(), entries, stock, sales, bills, catalog, openShifts, closedShifts));
+    }
+
+    private CatalogProduct withRate(Catalog.Versioned<Product> v) {
+        Product p = v.value();
+        return new CatalogProduct(p, v.version(), catalog.taxRateBp(p.getTaxClass()));
+    }
+
+    private <T> T read(Supplier<T> s) {
+        lock.readLock().lock();
+        try {
+            return s.get();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+}
