@@ -97,7 +97,13 @@ public final class MergedLog implements AutoCloseable {
                     .setOrigin(origin).setSeq(seq).setHlc(stamp).setNode(nodeName)
                     .build();
             written = log.append(entry.toByteArray());
-            nextOwnSeq = seq + 1;
+            if (written.isCompletedExceptionally()) {
+                // Refused at once (log repairing after a failed write, or closed): the seq was not
+                // used, so it is handed out again, and reservations made for it are dropped.
+                failureListeners.forEach(Runnable::run);
+            } else {
+                nextOwnSeq = seq + 1;
+            }
         }
         return written.thenApply(rec -> {
             appendLatency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -105,7 +111,7 @@ public final class MergedLog implements AutoCloseable {
         });
     }
 
-    /** Runs under the append lock after a failed write, once the log has rolled back to its durable end. */
+    /** Runs under the append lock whenever own appends failed: reservations above the durable own seq are void. */
     public void onWriteFailure(Runnable listener) {
         failureListeners.add(listener);
     }
