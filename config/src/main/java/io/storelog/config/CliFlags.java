@@ -91,6 +91,7 @@ public final class CliFlags {
         m.put("--data", ConfigKeys.DATA_DIR);
         m.put("--http", ConfigKeys.HTTP_PORT);
         m.put("--peer-port", ConfigKeys.PEER_PORT);
+        m.put("--peer-bind", ConfigKeys.PEER_BIND);
         m.put("--peers", ConfigKeys.PEER_PEERS);
         m.put("--hq", ConfigKeys.HQ_URL);
         m.put("--catalog", ConfigKeys.CATALOG_FILE);

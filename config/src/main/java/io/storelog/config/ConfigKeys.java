@@ -24,6 +24,7 @@ public final class ConfigKeys {
     public static final String HTTP_MAX_BODY_BYTES = "http.max-body-bytes";
     public static final String PEER_PORT = "peer.port";
     public static final String PEER_PEERS = "peer.peers";
+    public static final String PEER_BIND = "peer.bind";
     public static final String HQ_URL = "hq.url";
     public static final String HQ_TOKEN = "hq.token";
     public static final String HQ_STORES_FILE = "hq.stores-file";
@@ -48,6 +49,8 @@ public final class ConfigKeys {
     public static final int DEFAULT_HTTP_MAX_BODY_BYTES = 1024 * 1024;
     public static final int MIN_HTTP_MAX_BODY_BYTES = 1024;
     public static final int DEFAULT_PEER_PORT = 9080;
+    /** Peers are other machines on the store LAN, so the peer port listens on every interface. */
+    public static final String DEFAULT_PEER_BIND = "0.0.0.0";
     public static final long DEFAULT_LOG_SEGMENT_BYTES = 64L * 1024 * 1024;
     public static final long MIN_LOG_SEGMENT_BYTES = 1024L * 1024;
     /** Segment files are addressed with int offsets by readers that map them; keep below 2 GiB. */
@@ -62,7 +65,7 @@ public final class ConfigKeys {
     /** Every key, in the order the README lists them. */
     public static final List<String> ALL = List.of(
             NODE_ID, NODE_ROLE, STORE_ID, STORE_KEY, STORE_TIME_ZONE, STORE_CURRENCY, STORE_TAX_CLASSES,
-            DATA_DIR, HTTP_PORT, HTTP_BIND, HTTP_API_TOKEN, HTTP_MAX_BODY_BYTES, PEER_PORT, PEER_PEERS,
+            DATA_DIR, HTTP_PORT, HTTP_BIND, HTTP_API_TOKEN, HTTP_MAX_BODY_BYTES, PEER_PORT, PEER_BIND, PEER_PEERS,
             HQ_URL, HQ_TOKEN, HQ_STORES_FILE, CATALOG_FILE, LOG_SEGMENT_BYTES, LOG_MAX_BATCH_RECORDS,
             REPLICATION_ACK_REPLICAS, REPLICATION_ACK_TIMEOUT_MS);
 

@@ -17,7 +17,7 @@ public record NodeConfig(NodeSection node, StoreSection store, HttpSection http,
         Checks.notNull("hq", hq);
         Checks.notNull("log", log);
         Checks.notNull("replication", replication);
-        checkCombinations(node.role(), http, peer, hq);
+        checkCombinations(node.role(), store, http, peer, hq);
     }
 
     /** The defaults for a role, as a node started with only {@code --role} gets them. */
@@ -30,7 +30,7 @@ public record NodeConfig(NodeSection node, StoreSection store, HttpSection http,
         return node.role();
     }
 
-    private static void checkCombinations(Role role, HttpSection http, PeerSection peer, HqSection hq) {
+    private static void checkCombinations(Role role, StoreSection store, HttpSection http, PeerSection peer, HqSection hq) {
         if (role == Role.HQ) {
             // Headquarters receives uploads; an hq.url here most likely means a store node lost its --role.
             if (hq.url().isPresent()) {
@@ -46,6 +46,10 @@ public record NodeConfig(NodeSection node, StoreSection store, HttpSection http,
         }
         if (hq.token().isPresent() && hq.url().isEmpty()) {
             throw ConfigException.invalid(ConfigKeys.HQ_TOKEN, "is set but hq.url is not, so it would never be used");
+        }
+        if (!peer.peers().isEmpty() && store.key().isEmpty()) {
+            // Without the key no handshake can prove this node belongs to the store.
+            throw ConfigException.invalid(ConfigKeys.STORE_KEY, "is required when peer.peers is set");
         }
         if (http.port() != 0 && http.port() == peer.port()) {
             throw ConfigException.invalid(ConfigKeys.PEER_PORT,

@@ -8,11 +8,16 @@ import java.util.Set;
  * Store-LAN replication endpoints: the port this node accepts peers on and the peers it dials.
  *
  * @param port  port for peer connections (peer.port)
+ * @param bind  address the peer port listens on (peer.bind)
  * @param peers static list of peers to connect to (peer.peers)
  */
-public record PeerSection(int port, List<HostPort> peers) {
+public record PeerSection(int port, String bind, List<HostPort> peers) {
     public PeerSection {
         Checks.listenPort(ConfigKeys.PEER_PORT, port);
+        Checks.notNull(ConfigKeys.PEER_BIND, bind);
+        if (!Checks.isHost(bind)) {
+            throw ConfigException.badValue(ConfigKeys.PEER_BIND, bind, "is not a host name or address");
+        }
         Checks.notNull(ConfigKeys.PEER_PEERS, peers);
         peers = List.copyOf(peers);
         Set<HostPort> seen = new HashSet<>();
@@ -28,6 +33,7 @@ public record PeerSection(int port, List<HostPort> peers) {
         List<HostPort> peers = raw.list(ConfigKeys.PEER_PEERS).stream()
                 .map(text -> HostPort.parse(ConfigKeys.PEER_PEERS, text))
                 .toList();
-        return new PeerSection(raw.listenPort(ConfigKeys.PEER_PORT, ConfigKeys.DEFAULT_PEER_PORT), peers);
+        return new PeerSection(raw.listenPort(ConfigKeys.PEER_PORT, ConfigKeys.DEFAULT_PEER_PORT),
+                raw.text(ConfigKeys.PEER_BIND, ConfigKeys.DEFAULT_PEER_BIND).trim(), peers);
     }
 }

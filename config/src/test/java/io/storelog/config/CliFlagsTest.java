@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class CliFlagsTest {
     @Test
     void everyLauncherFlagMapsToAKnownKey() {
-        assertThat(CliFlags.all()).containsOnlyKeys("--id", "--role", "--store", "--data", "--http", "--peer-port",
+        assertThat(CliFlags.all()).containsOnlyKeys("--id", "--role", "--store", "--data", "--http", "--peer-port", "--peer-bind",
                 "--peers", "--hq", "--catalog", "--store-key", "--hq-token", "--api-token", "--http-bind",
                 "--time-zone", "--stores");
         assertThat(CliFlags.all().values()).allMatch(ConfigKeys::isKey).doesNotHaveDuplicates();

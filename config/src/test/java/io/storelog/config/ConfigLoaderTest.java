@@ -93,6 +93,7 @@ class ConfigLoaderTest {
                     - 127.0.0.1:9080
                     - "[::1]:9081"
                 store:
+                  key: shared-secret
                   tax-classes:
                     standard: 19
                     reduced: 7.50
