@@ -14,7 +14,10 @@ import io.storelog.node.log.LogStorage;
 import io.storelog.node.log.RecoveryReport;
 import io.storelog.node.merge.MergedLog;
 import io.storelog.node.service.BillService;
+import io.storelog.node.replication.ReplicationOptions;
+import io.storelog.node.replication.Replicator;
 import io.storelog.node.service.BusinessCalendar;
+import io.storelog.node.service.ReplicaGate;
 import io.storelog.node.service.CatalogImporter;
 import io.storelog.node.service.StockService;
 import io.storelog.node.state.StoreState;
@@ -26,6 +29,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +52,8 @@ public final class StoreNode implements AutoCloseable {
     private BillService bills;
     private StockService stock;
     private HttpApiServer http;
+    private Replicator replicator;
+    private boolean newIncarnation;
 
     private StoreNode(NodeConfig config) {
         this.config = config;
@@ -81,7 +87,14 @@ public final class StoreNode implements AutoCloseable {
         recovery = log.open(logStorage, options, meters, chooseIncarnation());
         LOG.info("node {} recovered {} entries in {} ms as incarnation {}", config.node().id(), log.entries(),
                 (System.nanoTime() - started) / 1_000_000, log.origin());
-        bills = new BillService(log, state, config.node().id(), config.store().currency().getCurrencyCode(), calendar, meters);
+        ReplicaGate gate = ReplicaGate.LOCAL_ONLY;
+        if (config.store().key().isPresent()) {
+            replicator = new Replicator(ReplicationOptions.from(config), log, meters, Set::of);
+            replicator.start(newIncarnation || dataDir.isNew());
+            gate = replicator::awaitReplicas;
+        }
+        bills = new BillService(log, state, config.node().id(), config.store().currency().getCurrencyCode(), calendar,
+                gate, this::ready, meters);
         stock = new StockService(log, state);
         config.node().catalogFile().ifPresent(this::importCatalog);
         http = HttpApiServer.start(this);
@@ -92,6 +105,7 @@ public final class StoreNode implements AutoCloseable {
         return report -> {
             if (report.truncatedBytes() > 0 && !dataDir.isNew()) {
                 String fresh = dataDir.startNewIncarnation();
+                newIncarnation = true;
                 LOG.warn("recovery truncated {} bytes of {}; continuing as new incarnation {}", report.truncatedBytes(),
                         report.truncatedSegment(), fresh);
                 return fresh;
@@ -169,15 +183,23 @@ public final class StoreNode implements AutoCloseable {
         return http.port();
     }
 
-    /** True once recovery is done and the node takes bills. */
+    /** True once recovery is done and, for a new incarnation, it has caught up from a peer: the node takes bills. */
     public boolean ready() {
-        return log.ready();
+        return log.ready() && (replicator == null || replicator.caughtUp());
+    }
+
+    /** Replication to the store's other nodes, or empty when no store key is configured. */
+    public java.util.Optional<Replicator> replicator() {
+        return java.util.Optional.ofNullable(replicator);
     }
 
     @Override
     public void close() {
         if (http != null) {
             http.close();
+        }
+        if (replicator != null) {
+            replicator.close();
         }
         log.close();
     }

@@ -119,7 +119,7 @@ final class ApiRoutes {
     private CompletableFuture<ApiResponse> postBill(ApiRequest r) {
         JsonNode body = Json.parseObject(r.body());
         return node.bills().submit(BillJson.parseBill(body))
-                .thenApply(o -> json(o.repeated() ? 200 : 201, BillJson.render(o.entry(), exponent)));
+                .thenApply(o -> json(o.repeated() ? 200 : 201, BillJson.render(o.entry(), exponent).put("singleLane", o.singleLane())));
     }
 
     private CompletableFuture<ApiResponse> refund(String billId, ApiRequest r) {
@@ -145,7 +145,7 @@ final class ApiRoutes {
         ArrayNode arr = Json.MAPPER.createArrayNode();
         node.state().recentBills(limit).forEach(b -> arr.addObject().put("id", b.id()).put("number", b.number())
                 .put("till", b.till()).put("businessDay", b.businessDay()).put("total", b.total()).put("tax", b.tax())
-                .put("clientBillId", b.clientBillId()).put("singleLane", b.singleLane()));
+                .put("clientBillId", b.clientBillId()));
         return arr;
     }
 

@@ -166,7 +166,6 @@ final class BillJson {
         o.set("tenders", tenders(b.getTendersList()));
         o.put("change", b.getChange());
         o.put("catalogVersion", b.getCatalogVersion());
-        o.put("singleLane", b.getSingleLane());
         o.put("totalText", Decimals.formatMinor(b.getTotal(), exponent));
         return o;
     }

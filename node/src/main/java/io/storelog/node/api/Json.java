@@ -119,6 +119,15 @@ public final class Json {
         } else {
             throw bad(where + field + " must be a number");
         }
+        // Refuse absurd sizes before converting: the converter's message quotes the value in plain
+        // digits, and 1e999999999 in plain digits is a billion characters (out of memory, no answer).
+        BigDecimal stripped = value.stripTrailingZeros();
+        if (stripped.scale() > Decimals.QTY_SCALE) {
+            throw bad(where + field + " " + shortText(value) + " has more than " + Decimals.QTY_SCALE + " decimal places");
+        }
+        if (stripped.precision() - stripped.scale() > 19) {
+            throw bad(where + field + " " + shortText(value) + " is out of range");
+        }
         try {
             return Decimals.toMilli(value);
         } catch (NumberFormatException e) {
@@ -136,6 +145,13 @@ public final class Json {
             throw bad(name + " must be an integer (minor units)");
         }
         return n.longValue();
+    }
+
+    /** A number as short text for a message: scientific notation once it would be long in plain digits. */
+    private static String shortText(BigDecimal value) {
+        String plain = value.abs().compareTo(BigDecimal.ONE.movePointRight(30)) < 0 && value.scale() <= 30
+                ? value.toPlainString() : value.toString();
+        return plain.length() <= 40 ? plain : plain.substring(0, 37) + "...";
     }
 
     private static StoreLogException bad(String message) {

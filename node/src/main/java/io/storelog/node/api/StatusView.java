@@ -21,7 +21,10 @@ final class StatusView {
         o.put("offlineReady", node.ready() && node.state().catalogSize() > 0);
         // Leadership among peers arrives with replication; a lone node has no leader to name yet.
         o.putNull("leader");
-        o.putArray("peers");
+        com.fasterxml.jackson.databind.node.ArrayNode peers = o.putArray("peers");
+        node.replicator().ifPresent(r -> r.peers().forEach(p -> peers.addObject().put("id", p.id()).put("address", p.address())
+                .put("incarnation", p.incarnation()).put("role", p.role()).put("connected", p.connected())
+                .put("lagEntries", p.lagEntries())));
         ObjectNode log = o.putObject("log");
         log.put("entries", node.log().entries());
         ObjectNode v = log.putObject("versionVector");

@@ -25,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * clock stamp under one lock, and are folded into state only once durable, before anyone is told.
  */
 public final class MergedLog implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MergedLog.class);
     /** Builds the body of an own entry; called under the append lock with the seq it will get. */
     @FunctionalInterface
     public interface EntryFactory {
@@ -35,6 +36,23 @@ public final class MergedLog implements AutoCloseable {
     public record Appended(Entry entry, long position) {
     }
 
+    /** An entry (own or relayed) that just became durable, with the exact bytes stored. */
+    public record Durable(String origin, long seq, long position, byte[] bytes) {
+    }
+
+    /** What became of entries offered by a peer. */
+    public record Offer(int accepted, int duplicates, List<Gap> gaps, List<Conflict> conflicts,
+            CompletableFuture<Void> durable) {
+    }
+
+    /** Entries of {@code origin} from {@code fromSeq} are missing here; ask for them again. */
+    public record Gap(String origin, long fromSeq) {
+    }
+
+    /** Two different entries under one id: the one held and the one offered. */
+    public record Conflict(String origin, long seq, byte[] held, byte[] offered) {
+    }
+
     private final String nodeName;
     private volatile String origin;
     private final StoreState state;
@@ -42,10 +60,17 @@ public final class MergedLog implements AutoCloseable {
     private final EntryIndex index = new EntryIndex();
     private final Object appendLock = new Object();
     private final List<Runnable> failureListeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<List<Durable>>> durableListeners = new CopyOnWriteArrayList<>();
+    /** Guarded by appendLock: highest seq per origin queued for the writer, durable or not. */
+    private final java.util.Map<String, Long> queuedHighest = new java.util.HashMap<>();
+    /** Guarded by appendLock: remote entries queued but not yet durable, for comparing repeats. */
+    private final java.util.Map<String, byte[]> queuedRemote = new java.util.HashMap<>();
     private final Timer appendLatency;
     private SegmentedLog log;
     private long nextOwnSeq;
     private volatile boolean ready;
+    private final java.util.concurrent.atomic.AtomicLong driftAlerts = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong foreignOwn = new java.util.concurrent.atomic.AtomicLong();
 
     /** A merged log of node {@code nodeName}, folding into {@code state}. */
     public MergedLog(String nodeName, StoreState state, HybridLogicalClock clock, MeterRegistry meters) {
@@ -103,12 +128,105 @@ public final class MergedLog implements AutoCloseable {
                 failureListeners.forEach(Runnable::run);
             } else {
                 nextOwnSeq = seq + 1;
+                queuedHighest.put(origin, seq);
             }
         }
         return written.thenApply(rec -> {
             appendLatency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             return new Appended(entry, rec.position());
         });
+    }
+
+    /**
+     * Offers entries a peer sent, each the exact bytes its origin wrote. An entry that continues its
+     * origin is queued for the writer; one already held is compared byte for byte (a difference is a
+     * conflict, returned as evidence); one ahead of a gap is dropped and the gap returned, so every
+     * origin stays a contiguous prefix and nothing waits in memory. Never call on an event loop: a
+     * repeat is compared against the copy on disk.
+     */
+    public Offer offer(List<byte[]> entries) {
+        if (!ready) {
+            throw new StoreLogException(ErrorCode.NOT_READY, "node is still recovering its log");
+        }
+        List<byte[]> accepted = new java.util.ArrayList<>();
+        List<Gap> gaps = new java.util.ArrayList<>();
+        List<Conflict> conflicts = new java.util.ArrayList<>();
+        java.util.Set<String> gapped = new java.util.HashSet<>();
+        int duplicates = 0;
+        CompletableFuture<Void> durable;
+        // Parse everything first: a batch with one bad entry is refused whole, nothing queued.
+        List<Entry> parsed = new java.util.ArrayList<>(entries.size());
+        for (byte[] bytes : entries) {
+            parsed.add(parseRemote(bytes));
+        }
+        synchronized (appendLock) {
+            for (int i = 0; i < entries.size(); i++) {
+                byte[] bytes = entries.get(i);
+                Entry e = parsed.get(i);
+                String o = e.getOrigin();
+                long seq = e.getSeq();
+                long held = queuedHighest.getOrDefault(o, index.highest(o));
+                if (seq <= held) {
+                    duplicates++;
+                    byte[] mine = heldBytes(o, seq);
+                    if (mine != null && !java.util.Arrays.equals(mine, bytes)) {
+                        conflicts.add(new Conflict(o, seq, mine, bytes));
+                    }
+                } else if (o.equals(origin)) {
+                    // A peer holds entries of this very incarnation that it never wrote: only a
+                    // restored or copied data directory does that. Never take them as our own.
+                    foreignOwn.incrementAndGet();
+                } else if (seq == held + 1 && !gapped.contains(o)) {
+                    accepted.add(bytes);
+                    queuedHighest.put(o, seq);
+                    queuedRemote.put(o + "/" + seq, bytes);
+                    if (!clock.observe(e.getHlc())) {
+                        driftAlerts.incrementAndGet();
+                    }
+                } else if (gapped.add(o)) {
+                    gaps.add(new Gap(o, held + 1));
+                }
+            }
+            if (accepted.isEmpty()) {
+                durable = CompletableFuture.completedFuture(null);
+            } else {
+                durable = log.appendAll(accepted).thenApply(r -> null);
+            }
+        }
+        return new Offer(accepted.size(), duplicates, gaps, conflicts, durable);
+    }
+
+    /** Alerts raised because a remote stamp was too far ahead of this node's clock. */
+    public long driftAlerts() {
+        return driftAlerts.get();
+    }
+
+    /** Listens to every entry that becomes durable, own or relayed, in log order (called on the writer thread). */
+    public void onDurable(java.util.function.Consumer<List<Durable>> listener) {
+        durableListeners.add(listener);
+    }
+
+    /** Reads the stored bytes of (origin, seq), or null if not held. */
+    public byte[] readBytes(String entryOrigin, long seq) {
+        long p = index.position(entryOrigin, seq);
+        return p < 0 ? null : log.read(p);
+    }
+
+    private byte[] heldBytes(String o, long seq) {
+        byte[] queued = queuedRemote.get(o + "/" + seq);
+        return queued != null ? queued : readBytes(o, seq);
+    }
+
+    private static Entry parseRemote(byte[] bytes) {
+        try {
+            Entry e = Entry.parseFrom(bytes);
+            if (e.getOrigin().isEmpty() || e.getSeq() < 1) {
+                throw new StoreLogException(ErrorCode.BAD_REQUEST, "entry without origin or seq");
+            }
+            return e;
+        } catch (InvalidProtocolBufferException ex) {
+            throw new StoreLogException(ErrorCode.BAD_REQUEST, "peer sent bytes that are not an entry: " + ex.getMessage());
+        }
     }
 
     /** Runs under the append lock whenever own appends failed: reservations above the durable own seq are void. */
@@ -173,8 +291,23 @@ public final class MergedLog implements AutoCloseable {
     private final class Listener implements DurableListener {
         @Override
         public void onDurable(List<AppendedRecord> batch) {
+            List<Durable> durable = new java.util.ArrayList<>(batch.size());
             for (AppendedRecord r : batch) {
-                fold(parse(r.bytes(), r.position()), r.position());
+                Entry e = parse(r.bytes(), r.position());
+                fold(e, r.position());
+                durable.add(new Durable(e.getOrigin(), e.getSeq(), r.position(), r.bytes()));
+            }
+            synchronized (appendLock) {
+                for (Durable d : durable) {
+                    queuedRemote.remove(d.origin() + "/" + d.seq());
+                }
+            }
+            for (java.util.function.Consumer<List<Durable>> l : durableListeners) {
+                try {
+                    l.accept(durable);
+                } catch (RuntimeException ex) {
+                    LOG.error("durable-entry listener failed", ex);
+                }
             }
         }
 
@@ -182,6 +315,9 @@ public final class MergedLog implements AutoCloseable {
         public void onFailed(long lastDurableIndex, StoreLogException cause) {
             synchronized (appendLock) {
                 nextOwnSeq = index.highest(origin) + 1;
+                // Everything queued failed with the batch: the durable index is the truth again.
+                queuedHighest.clear();
+                queuedRemote.clear();
                 failureListeners.forEach(Runnable::run);
             }
         }

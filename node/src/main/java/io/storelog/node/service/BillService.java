@@ -42,12 +42,17 @@ public final class BillService {
     /** Bill numbers and refunds handed out but not yet durable, by own seq. */
     private final ConcurrentSkipListMap<Long, Long> inflightNumbers = new ConcurrentSkipListMap<>();
     private final ConcurrentSkipListMap<Long, BillRefunded> inflightRefunds = new ConcurrentSkipListMap<>();
+    private final ReplicaGate replicas;
+    private final java.util.function.BooleanSupplier ready;
     private final Counter billsCounter;
     private final Counter refundsCounter;
 
     /** A bill service for till {@code till} writing to {@code log}. */
-    public BillService(MergedLog log, StoreState state, String till, String currency, BusinessCalendar calendar, MeterRegistry meters) {
+    public BillService(MergedLog log, StoreState state, String till, String currency, BusinessCalendar calendar,
+            ReplicaGate replicas, java.util.function.BooleanSupplier ready, MeterRegistry meters) {
         this.log = log;
+        this.replicas = replicas;
+        this.ready = ready;
         this.state = state;
         this.till = till;
         this.currency = currency;
@@ -63,8 +68,20 @@ public final class BillService {
         });
     }
 
-    /** Prices and stores a bill; completes when it is durable. */
+    /**
+     * Prices and stores a bill; completes when it is durable here and, when a peer is reachable, on a
+     * peer too (or the wait for one ran out, and the outcome says the bill is held by this lane only).
+     */
     public CompletableFuture<BillOutcome> submit(BillRequest request) {
+        return submitLocal(request).thenCompose(o -> replicas.awaitReplicas(o.entry().getOrigin(), o.entry().getSeq())
+                .thenApply(onPeer -> new BillOutcome(o.entry(), o.repeated(), !onPeer)));
+    }
+
+    private CompletableFuture<BillOutcome> submitLocal(BillRequest request) {
+        if (!ready.getAsBoolean()) {
+            return CompletableFuture.failedFuture(new StoreLogException(ErrorCode.NOT_READY,
+                    "this till is a new incarnation and is catching up from its peers before it bills"));
+        }
         if (request.clientBillId() == null || request.clientBillId().isBlank()) {
             return CompletableFuture.failedFuture(new StoreLogException(ErrorCode.BAD_REQUEST, "clientBillId is required"));
         }
@@ -75,7 +92,7 @@ public final class BillService {
         CompletableFuture<BillOutcome> mine = new CompletableFuture<>();
         CompletableFuture<BillOutcome> earlier = inflightByCart.putIfAbsent(request.clientBillId(), mine);
         if (earlier != null) {
-            return earlier.thenApply(o -> new BillOutcome(o.entry(), true));
+            return earlier.thenApply(o -> new BillOutcome(o.entry(), true, o.singleLane()));
         }
         // The cart may have become durable between the first look and the reservation.
         stored = storedBill(request.clientBillId());
@@ -101,7 +118,7 @@ public final class BillService {
                 if (failure != null) {
                     mine.completeExceptionally(unwrap(failure));
                 } else {
-                    mine.complete(new BillOutcome(appended.entry(), false));
+                    mine.complete(new BillOutcome(appended.entry(), false, true));
                 }
             });
         } catch (RuntimeException e) {
@@ -160,7 +177,7 @@ public final class BillService {
     }
 
     private Optional<BillOutcome> storedBill(String clientBillId) {
-        return state.billByClientId(clientBillId).map(s -> new BillOutcome(log.read(s.position()), true));
+        return state.billByClientId(clientBillId).map(s -> new BillOutcome(log.read(s.position()), true, true));
     }
 
     private Entry readEntry(String entryId) {

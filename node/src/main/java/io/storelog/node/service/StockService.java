@@ -27,6 +27,7 @@ public final class StockService {
         if (qtyMilli <= 0) {
             throw new StoreLogException(ErrorCode.BAD_REQUEST, "qty of a receipt must be positive");
         }
+        requireCountable(sku, qtyMilli);
         return log.appendOwn((seq, stamp) -> Entry.newBuilder().setActor(actor)
                 .setGoodsReceived(GoodsReceived.newBuilder().setSku(sku).setQtyMilli(qtyMilli).setReason(reason)));
     }
@@ -37,6 +38,7 @@ public final class StockService {
         if (deltaMilli == 0) {
             throw new StoreLogException(ErrorCode.BAD_REQUEST, "qty of an adjustment must not be zero");
         }
+        requireCountable(sku, deltaMilli);
         return log.appendOwn((seq, stamp) -> Entry.newBuilder().setActor(actor)
                 .setStockAdjusted(StockAdjusted.newBuilder().setSku(sku).setDeltaMilli(deltaMilli).setReason(reason)));
     }
@@ -52,6 +54,16 @@ public final class StockService {
             return Entry.newBuilder().setActor(actor).setStockCounted(StockCounted.newBuilder().setSku(sku)
                     .setSeenMilli(seen).setCountedMilli(countedMilli).setDeltaMilli(countedMilli - seen).setReason(reason));
         });
+    }
+
+    /** Refuses a movement that would take the stock counter past what a long holds (it would wrap). */
+    private void requireCountable(String sku, long deltaMilli) {
+        try {
+            Math.addExact(state.onHandMilli(sku), deltaMilli);
+        } catch (ArithmeticException e) {
+            throw new StoreLogException(ErrorCode.BAD_REQUEST, "qty would take the stock of '" + sku
+                    + "' out of range");
+        }
     }
 
     private void requireKnown(String sku) {

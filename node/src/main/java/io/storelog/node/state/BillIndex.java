@@ -29,7 +29,7 @@ final class BillIndex {
         byClientId.merge(bill.clientBillId(), bill.id(), (a, b) -> a.compareTo(b) <= 0 ? a : b);
         maxNumberByTill.merge(bill.till(), bill.number(), Math::max);
         billHash.add(bill.id() + "|" + bill.clientBillId() + "|" + bill.till() + "|" + bill.number() + "|"
-                + bill.businessDay() + "|" + bill.total() + "|" + bill.tax() + "|" + bill.singleLane());
+                + bill.businessDay() + "|" + bill.total() + "|" + bill.tax());
     }
 
     void addRefund(String refundId, BillRefunded refund) {

@@ -10,6 +10,5 @@ public record BillSummary(
         String businessDay,
         long total,
         long tax,
-        long wallMs,
-        boolean singleLane) {
+        long wallMs) {
 }

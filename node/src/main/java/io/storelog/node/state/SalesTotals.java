@@ -84,7 +84,8 @@ final class SalesTotals {
     private void addTenders(String day, Iterable<Tender> tenders, int sign) {
         TreeMap<String, Long> m = byDayTender.computeIfAbsent(day, d -> new TreeMap<>());
         for (Tender t : tenders) {
-            m.merge(tenderKey(t), sign * t.getAmount(), Math::addExact);
+            // Wrapping like the other sums: a fold over durable entries must never throw (see StockLevels).
+            m.merge(tenderKey(t), sign * t.getAmount(), Long::sum);
         }
     }
 

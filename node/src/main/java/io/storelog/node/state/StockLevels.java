@@ -13,7 +13,10 @@ final class StockLevels {
     private final TreeMap<String, Long> onHandMilli = new TreeMap<>();
 
     void add(String sku, long deltaMilli) {
-        onHandMilli.merge(sku, deltaMilli, Math::addExact);
+        // Wrapping, never throwing: this runs on entries already durable, and an exception here would
+        // leave the entry unfolded and make every later replay of the log fail (the node could not
+        // start). Addition modulo 2^64 still commutes, so the fold stays order independent.
+        onHandMilli.merge(sku, deltaMilli, Long::sum);
     }
 
     long onHand(String sku) {

@@ -66,7 +66,7 @@ public final class StoreState {
         }
         sales.bill(b.getBusinessDay(), b.getTill(), b.getTotal(), b.getTax(), b.getTendersList());
         bills.addBill(new BillSummary(id, position, b.getClientBillId(), b.getTill(), b.getNumber(),
-                b.getBusinessDay(), b.getTotal(), b.getTax(), e.getHlc().getWallMs(), b.getSingleLane()));
+                b.getBusinessDay(), b.getTotal(), b.getTax(), e.getHlc().getWallMs()));
     }
 
     private void applyRefund(String id, BillRefunded r) {

@@ -1,0 +1,108 @@
+package io.storelog.node.replication;
+
+import com.google.protobuf.ByteString;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.storelog.protocol.Hello;
+import io.storelog.protocol.PeerMessage;
+import io.storelog.protocol.Proof;
+import io.storelog.protocol.Refused;
+import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the handshake of one link: both sides send Hello, check the store, then exchange proofs of the
+ * store key. Nothing else is accepted before both proofs check out; on success this handler hands the
+ * channel to the session layer and removes itself. Any failure answers Refused and closes the link.
+ */
+final class HandshakeHandler extends SimpleChannelInboundHandler<PeerMessage> {
+    private static final Logger LOG = LoggerFactory.getLogger(HandshakeHandler.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    static final long TIMEOUT_MS = 5_000;
+
+    private final boolean initiator;
+    private final Handshake handshake;
+    private final Hello mine;
+    private final ReplicationMetrics metrics;
+    private final BiConsumer<ChannelHandlerContext, PeerIdentity> established;
+    private Hello theirs;
+    private boolean done;
+
+    HandshakeHandler(boolean initiator, Handshake handshake, String store, String node, String incarnation, String role,
+            ReplicationMetrics metrics, BiConsumer<ChannelHandlerContext, PeerIdentity> established) {
+        this.initiator = initiator;
+        this.handshake = handshake;
+        byte[] nonce = new byte[32];
+        RANDOM.nextBytes(nonce);
+        this.mine = Hello.newBuilder().setProtocolVersion(Handshake.PROTOCOL_VERSION).setStore(store).setNode(node)
+                .setIncarnation(incarnation).setRole(role).setNonce(ByteString.copyFrom(nonce)).build();
+        this.metrics = metrics;
+        this.established = established;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.writeAndFlush(PeerMessage.newBuilder().setHello(mine).build());
+        ctx.executor().schedule(() -> {
+            if (!done && ctx.channel().isActive()) {
+                refuse(ctx, "handshake did not complete within " + TIMEOUT_MS + " ms");
+            }
+        }, TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, PeerMessage msg) {
+        if (msg.hasHello() && theirs == null) {
+            Hello h = msg.getHello();
+            if (h.getProtocolVersion() != Handshake.PROTOCOL_VERSION) {
+                refuse(ctx, "protocol version " + h.getProtocolVersion() + " is not " + Handshake.PROTOCOL_VERSION);
+            } else if (!h.getStore().equals(mine.getStore())) {
+                refuse(ctx, "node " + h.getNode() + " belongs to store '" + h.getStore() + "', not '" + mine.getStore() + "'");
+            } else if (h.getNode().equals(mine.getNode())) {
+                refuse(ctx, "a link to itself (node " + h.getNode() + ")");
+            } else if (h.getNonce().size() != 32) {
+                refuse(ctx, "hello without a 32-byte nonce");
+            } else {
+                theirs = h;
+                byte[] proof = initiator ? handshake.proof(true, mine, theirs) : handshake.proof(false, theirs, mine);
+                ctx.writeAndFlush(PeerMessage.newBuilder().setProof(Proof.newBuilder().setMac(ByteString.copyFrom(proof))).build());
+            }
+        } else if (msg.hasProof() && theirs != null && !done) {
+            byte[] proof = msg.getProof().getMac().toByteArray();
+            boolean ok = initiator ? handshake.verify(proof, false, mine, theirs) : handshake.verify(proof, true, theirs, mine);
+            if (!ok) {
+                refuse(ctx, "node " + theirs.getNode() + " failed the store-key proof");
+                return;
+            }
+            done = true;
+            ctx.pipeline().remove(this);
+            established.accept(ctx, new PeerIdentity(theirs.getNode(), theirs.getIncarnation(), theirs.getRole(), !initiator));
+        } else if (msg.hasRefused()) {
+            LOG.warn("peer {} refused the link: {}", ctx.channel().remoteAddress(), msg.getRefused().getReason());
+            metrics.refused("refused-by-peer");
+            ctx.close();
+        } else {
+            refuse(ctx, "unexpected " + msg.getBodyCase() + " during the handshake");
+        }
+    }
+
+    private void refuse(ChannelHandlerContext ctx, String reason) {
+        LOG.warn("refusing peer link from {}: {}", ctx.channel().remoteAddress(), reason);
+        metrics.refused(reason.contains("store-key") ? "bad-proof" : reason.contains("store '") ? "wrong-store" : "handshake");
+        done = true;
+        ctx.writeAndFlush(PeerMessage.newBuilder().setRefused(Refused.newBuilder().setReason(reason)).build())
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.warn("peer link {} failed during handshake: {}", ctx.channel().remoteAddress(), cause.toString());
+        metrics.refused(FrameErrors.reason(cause));
+        ctx.close();
+    }
+}

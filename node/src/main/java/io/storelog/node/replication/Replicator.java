@@ -1,0 +1,485 @@
+package io.storelog.node.replication;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.storelog.config.HostPort;
+import io.storelog.node.StoreLogException;
+import io.storelog.node.merge.MergedLog;
+import io.storelog.node.merge.VersionVector;
+import io.storelog.protocol.Ack;
+import io.storelog.protocol.PeerMessage;
+import io.storelog.protocol.Resend;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replication of the merged log between the nodes of one store. It listens for peers, dials the
+ * configured ones (reconnecting with backoff and jitter), runs the handshake, then keeps every link
+ * streaming what the other side lacks: pushes of fresh durable entries, catch-up read from disk in
+ * bounded batches under Netty backpressure, relay of every origin, and a version-vector gossip that
+ * repairs anything lost. All link state lives on one replication thread; event loops only decode.
+ */
+public final class Replicator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
+
+    private final ReplicationOptions options;
+    private final MergedLog log;
+    private final ReplicationMetrics metrics;
+    private final Handshake handshake;
+    private final Supplier<Set<String>> frozenOrigins;
+    private final ScheduledExecutorService thread;
+    private final EventLoopGroup group;
+    private final RecentEntries recent = new RecentEntries(16_384);
+    /** Replication thread only. */
+    private final Map<String, PeerSession> sessions = new HashMap<>();
+    /** Replication thread only: who answered at a configured address. */
+    private final Map<HostPort, String> namesByAddress = new HashMap<>();
+    /** Replication thread only: writes waiting for enough peers to hold them. */
+    private final List<ReplicaWaiter> waiters = new ArrayList<>();
+    private final Map<String, PeerStatus> statusView = new ConcurrentHashMap<>();
+    private final AtomicBoolean pumpScheduled = new AtomicBoolean();
+    private volatile boolean closed;
+    private volatile boolean caughtUp;
+    private Channel server;
+
+    /** A replicator for {@code log}; {@code frozenOrigins} names origins that must not travel (conflicts). */
+    public Replicator(ReplicationOptions options, MergedLog log, MeterRegistry meters, Supplier<Set<String>> frozenOrigins) {
+        this.options = options;
+        this.log = log;
+        this.metrics = new ReplicationMetrics(meters);
+        this.handshake = new Handshake(options.storeKey());
+        this.frozenOrigins = frozenOrigins;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "storelog-replication-" + options.node());
+            t.setDaemon(true);
+            return t;
+        });
+        this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        Gauge.builder("storelog.replication.peers.connected", statusView,
+                v -> v.values().stream().filter(PeerStatus::connected).count()).register(meters);
+        Gauge.builder("storelog.replication.lag.entries", statusView,
+                v -> v.values().stream().mapToLong(PeerStatus::lagEntries).max().orElse(0)).register(meters);
+        log.onDurable(this::onDurable);
+    }
+
+    /**
+     * Binds the peer port and starts dialling the configured peers. With {@code catchUpFirst} (a new
+     * incarnation: wiped or truncated data) {@link #caughtUp()} stays false until this node holds all
+     * a peer announced, or until the catch-up wait runs out with no peer to ask.
+     */
+    public void start(boolean catchUpFirst) {
+        caughtUp = !catchUpFirst || options.peers().isEmpty();
+        if (!caughtUp) {
+            thread.schedule(() -> {
+                if (!caughtUp) {
+                    LOG.warn("node {} found no peer to catch up from within {} ms; billing anyway", options.node(),
+                            options.catchUpMillis());
+                    caughtUp = true;
+                }
+            }, options.catchUpMillis(), TimeUnit.MILLISECONDS);
+        }
+        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024))
+                .childHandler(initializer(null))
+                .bind(new InetSocketAddress(options.bind(), options.port())).syncUninterruptibly().channel();
+        LOG.info("node {} takes peer links on {}", options.node(), server.localAddress());
+        for (HostPort peer : options.peers()) {
+            statusView.put(peer.toString(), new PeerStatus(peer.toString(), peer.toString(), "", "", false, 0));
+            thread.execute(() -> dial(peer, 0));
+        }
+        thread.scheduleWithFixedDelay(this::gossip, options.gossipMillis(), options.gossipMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** False while a new incarnation still catches up from its peers (bill numbers must continue, not repeat). */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    private void checkCaughtUp(PeerSession session) {
+        if (caughtUp) {
+            return;
+        }
+        VersionVector mine = log.versionVector();
+        for (Map.Entry<String, Long> e : session.theirHeld().asMap().entrySet()) {
+            if (!e.getKey().equals(log.origin()) && mine.get(e.getKey()) < e.getValue()) {
+                return;
+            }
+        }
+        LOG.info("node {} caught up with {}", options.node(), session.peer.node());
+        caughtUp = true;
+    }
+
+    /** The port peers connect to (useful when configured as 0). */
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** Every configured or connected peer. */
+    public List<PeerStatus> peers() {
+        return statusView.values().stream().sorted(java.util.Comparator.comparing(PeerStatus::id)).toList();
+    }
+
+    /** Whether any peer link is up. */
+    public boolean anyPeerConnected() {
+        return statusView.values().stream().anyMatch(PeerStatus::connected);
+    }
+
+    /**
+     * Completes with true once {@code needed} peers hold (origin, seq) durably, or with false after
+     * the configured wait, or at once when no peer is connected (the lane bills on its own disk).
+     */
+    public CompletableFuture<Boolean> awaitReplicas(String origin, long seq) {
+        int needed = options.ackReplicas() - 1;
+        if (needed <= 0) {
+            return CompletableFuture.completedFuture(true);
+        }
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        long started = System.nanoTime();
+        thread.execute(() -> {
+            if (holders(origin, seq) >= needed) {
+                done.complete(true);
+            } else if (sessions.isEmpty()) {
+                done.complete(false);
+            } else {
+                ReplicaWaiter w = new ReplicaWaiter(origin, seq, needed, done);
+                waiters.add(w);
+                thread.schedule(() -> {
+                    waiters.remove(w);
+                    done.complete(false);
+                }, options.ackTimeoutMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
+        return done.whenComplete((ok, t) -> {
+            if (Boolean.TRUE.equals(ok)) {
+                metrics.replicaWait.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            }
+        });
+    }
+
+    private int holders(String origin, long seq) {
+        int n = 0;
+        for (PeerSession s : sessions.values()) {
+            if (s.theirHeld().get(origin) >= seq) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    // ---- links ----
+
+    /** The pipeline of a link; {@code dialled} is the configured address when this node dialled, else null. */
+    private ChannelInitializer<SocketChannel> initializer(HostPort dialled) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline()
+                        .addLast("frames", new FrameDecoder(options.maxFrameBytes()))
+                        .addLast("messages", new MessageDecoder())
+                        .addLast("encoder", new FrameEncoder())
+                        .addLast("handshake", new HandshakeHandler(dialled != null, handshake, options.store(), options.node(),
+                                log.origin(), options.role(), metrics, (ctx, peer) -> established(ctx, peer, dialled)));
+            }
+        };
+    }
+
+    /** Called on the event loop when a handshake succeeded: installs the link handler at once, so no message is missed. */
+    private void established(ChannelHandlerContext ctx, PeerIdentity peer, HostPort dialled) {
+        PeerSession session = new PeerSession(peer, ctx.channel(), metrics, options.maxBatchBytes(), options.maxBatchEntries());
+        ctx.pipeline().addLast("link", new PeerLinkHandler(this, session, metrics));
+        thread.execute(() -> {
+            if (dialled != null) {
+                namesByAddress.put(dialled, peer.node());
+            }
+            register(session);
+        });
+    }
+
+    private void register(PeerSession session) {
+        String node = session.peer.node();
+        PeerSession existing = sessions.get(node);
+        if (existing != null && existing.channel.isActive()) {
+            // Both sides dialled: keep the link dialled by the smaller node name, on both ends alike.
+            String newDialler = session.peer.theyDialled() ? node : options.node();
+            String oldDialler = existing.peer.theyDialled() ? node : options.node();
+            if (!newDialler.equals(oldDialler) && newDialler.compareTo(oldDialler) > 0) {
+                session.channel.close();
+                return;
+            }
+            existing.channel.close();
+        }
+        sessions.put(node, session);
+        LOG.info("node {} linked with {} ({}, {})", options.node(), node, session.peer.incarnation(),
+                session.peer.theyDialled() ? "inbound" : "outbound");
+        send(session, PeerMessage.newBuilder().setVersionVector(Vectors.toProto(log.versionVector())).build());
+        refreshStatus();
+    }
+
+    /** A link went down: forget it (the dialler, if any, reconnects). */
+    void onClosed(PeerSession session) {
+        thread.execute(() -> {
+            if (sessions.get(session.peer.node()) == session) {
+                sessions.remove(session.peer.node());
+                LOG.info("node {} lost its link with {}", options.node(), session.peer.node());
+            }
+            refreshStatus();
+        });
+    }
+
+    private void dial(HostPort peer, int attempt) {
+        if (closed) {
+            return;
+        }
+        String known = namesByAddress.get(peer);
+        if (known != null && sessions.containsKey(known)) {
+            // Already linked (perhaps the peer dialled us); look again later.
+            thread.schedule(() -> dial(peer, 0), options.maxBackoffMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        ChannelFuture f = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2_000)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024))
+                .handler(initializer(peer))
+                .connect(peer.host(), peer.port());
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                redial(peer, attempt);
+            } else {
+                f.channel().closeFuture().addListener(c -> redial(peer, 0));
+            }
+        });
+    }
+
+    private void redial(HostPort peer, int attempt) {
+        if (closed) {
+            return;
+        }
+        long base = Math.min(options.maxBackoffMillis(), options.minBackoffMillis() << Math.min(attempt, 16));
+        long jittered = (long) (base * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+        thread.schedule(() -> dial(peer, attempt + 1), Math.max(1, jittered), TimeUnit.MILLISECONDS);
+        thread.execute(this::refreshStatus);
+    }
+
+    // ---- messages (replication thread) ----
+
+    void onMessage(PeerSession session, PeerMessage msg) {
+        thread.execute(() -> {
+            try {
+                handle(session, msg);
+            } catch (StoreLogException e) {
+                LOG.warn("closing link to {}: {}", session.peer.node(), e.getMessage());
+                metrics.refused("bad-entries");
+                session.channel.close();
+            } catch (RuntimeException e) {
+                LOG.error("closing link to {} after an internal error", session.peer.node(), e);
+                session.channel.close();
+            }
+        });
+    }
+
+    private void handle(PeerSession session, PeerMessage msg) {
+        if (sessions.get(session.peer.node()) != session) {
+            return;
+        }
+        switch (msg.getBodyCase()) {
+            case VERSION_VECTOR -> {
+                session.onVersionVector(Vectors.fromProto(msg.getVersionVector()));
+                checkCaughtUp(session);
+                checkWaiters();
+                pump(session);
+            }
+            case ENTRIES -> receive(session, msg);
+            case ACK -> {
+                session.onAck(Vectors.fromProto(msg.getAck().getHeld()));
+                checkWaiters();
+                pump(session);
+            }
+            case RESEND -> {
+                session.onResend(msg.getResend().getOrigin(), msg.getResend().getFromSeq());
+                pump(session);
+            }
+            case REFUSED -> {
+                LOG.warn("peer {} closed the link: {}", session.peer.node(), msg.getRefused().getReason());
+                session.channel.close();
+            }
+            default -> throw new StoreLogException(io.storelog.node.ErrorCode.BAD_REQUEST,
+                    "unexpected " + msg.getBodyCase() + " after the handshake");
+        }
+        refreshStatus();
+    }
+
+    private void receive(PeerSession session, PeerMessage msg) {
+        List<byte[]> entries = new ArrayList<>(msg.getEntries().getEntriesCount());
+        long bytes = 0;
+        for (com.google.protobuf.ByteString b : msg.getEntries().getEntriesList()) {
+            byte[] e = b.toByteArray();
+            entries.add(e);
+            bytes += e.length;
+        }
+        metrics.batchesReceived.increment();
+        metrics.entriesReceived.increment(entries.size());
+        metrics.bytesReceived.increment(bytes);
+        metrics.batchEntries.record(entries.size());
+        Set<String> frozen = frozenOrigins.get();
+        if (!frozen.isEmpty()) {
+            entries.removeIf(e -> frozen.contains(originOf(e)));
+        }
+        MergedLog.Offer offer = log.offer(entries);
+        metrics.duplicates.increment(offer.duplicates());
+        for (MergedLog.Gap gap : offer.gaps()) {
+            metrics.gaps.increment();
+            send(session, PeerMessage.newBuilder().setResend(Resend.newBuilder().setOrigin(gap.origin()).setFromSeq(gap.fromSeq())).build());
+        }
+        if (!offer.conflicts().isEmpty()) {
+            metrics.conflicts.increment(offer.conflicts().size());
+            conflictSink.accept(offer.conflicts());
+        }
+        offer.durable().whenComplete((ok, failure) -> thread.execute(() -> {
+            checkCaughtUp(session);
+            if (failure == null && session.channel.isActive()) {
+                send(session, PeerMessage.newBuilder().setAck(Ack.newBuilder().setHeld(Vectors.toProto(log.versionVector()))).build());
+            }
+        }));
+    }
+
+    private java.util.function.Consumer<List<MergedLog.Conflict>> conflictSink = c -> { };
+
+    /** Where evidence of two different entries under one id goes (the conflict handling of the node). */
+    public void onConflicts(java.util.function.Consumer<List<MergedLog.Conflict>> sink) {
+        this.conflictSink = sink;
+    }
+
+    private static String originOf(byte[] entry) {
+        try {
+            return io.storelog.protocol.Entry.parseFrom(entry).getOrigin();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            return "";
+        }
+    }
+
+    private void onDurable(List<MergedLog.Durable> batch) {
+        for (MergedLog.Durable d : batch) {
+            recent.put(d.origin(), d.seq(), d.bytes());
+        }
+        schedulePump();
+    }
+
+    /** Asks the replication thread to send whatever peers lack (coalesced). */
+    void schedulePump() {
+        if (pumpScheduled.compareAndSet(false, true) && !closed) {
+            thread.execute(() -> {
+                pumpScheduled.set(false);
+                sessions.values().forEach(this::pump);
+            });
+        }
+    }
+
+    private void pump(PeerSession session) {
+        boolean more = session.pump(log.versionVector(), frozenOrigins.get(), this::read, options.pumpBudgetBytes());
+        if (more && session.channel.isWritable()) {
+            // Budget used up: yield to other links and messages, then go on.
+            schedulePump();
+        }
+    }
+
+    private byte[] read(String origin, long seq) {
+        byte[] b = recent.get(origin, seq);
+        return b != null ? b : log.readBytes(origin, seq);
+    }
+
+    private void gossip() {
+        PeerMessage vv = PeerMessage.newBuilder().setVersionVector(Vectors.toProto(log.versionVector())).build();
+        for (PeerSession s : sessions.values()) {
+            send(s, vv);
+        }
+        refreshStatus();
+    }
+
+    private void checkWaiters() {
+        for (Iterator<ReplicaWaiter> it = waiters.iterator(); it.hasNext(); ) {
+            ReplicaWaiter w = it.next();
+            if (holders(w.origin(), w.seq()) >= w.needed()) {
+                it.remove();
+                w.done().complete(true);
+            }
+        }
+    }
+
+    private void refreshStatus() {
+        VersionVector mine = log.versionVector();
+        Map<String, PeerStatus> next = new HashMap<>();
+        for (HostPort addr : options.peers()) {
+            String name = namesByAddress.get(addr);
+            if (name == null) {
+                next.put(addr.toString(), new PeerStatus(addr.toString(), addr.toString(), "", "", false, 0));
+            }
+        }
+        for (PeerSession s : sessions.values()) {
+            next.put(s.peer.node(), new PeerStatus(s.peer.node(), s.channel.remoteAddress().toString(), s.peer.incarnation(),
+                    s.peer.role(), s.channel.isActive(), s.lag(mine)));
+        }
+        for (Map.Entry<HostPort, String> e : namesByAddress.entrySet()) {
+            if (!next.containsKey(e.getValue()) && options.peers().contains(e.getKey())) {
+                next.put(e.getValue(), new PeerStatus(e.getValue(), e.getKey().toString(), "", "", false, 0));
+            }
+        }
+        statusView.keySet().retainAll(next.keySet());
+        statusView.putAll(next);
+    }
+
+    private static void send(PeerSession s, PeerMessage m) {
+        s.channel.writeAndFlush(FrameEncoder.frame(m, s.channel.alloc()), s.channel.voidPromise());
+    }
+
+    /** Live sessions, for tests and status (replication thread snapshot). */
+    Collection<PeerSession> sessionsSnapshot() {
+        return List.copyOf(sessions.values());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        thread.shutdownNow();
+        waiters.forEach(w -> w.done().complete(false));
+    }
+
+    private record ReplicaWaiter(String origin, long seq, int needed, CompletableFuture<Boolean> done) {
+    }
+}
