@@ -19,6 +19,7 @@ import io.storelog.node.replication.Replicator;
 import io.storelog.node.service.BusinessCalendar;
 import io.storelog.node.service.ReplicaGate;
 import io.storelog.node.service.CatalogImporter;
+import io.storelog.node.service.ConflictRecorder;
 import io.storelog.node.service.StockService;
 import io.storelog.node.state.StoreState;
 import java.io.IOException;
@@ -29,7 +30,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +59,8 @@ public final class StoreNode implements AutoCloseable {
         this.config = config;
         this.log = new MergedLog(config.node().id(), state, clock, meters);
         this.calendar = new BusinessCalendar(config.store().timeZone());
+        meters.gauge("storelog.conflicts.frozen.origins", state, s -> s.frozenOrigins().size());
+        meters.gauge("storelog.clock.drift.alerts", log, MergedLog::driftAlerts);
     }
 
     /** Opens the data directory, recovers the log, imports the configured catalog and starts the HTTP API. */
@@ -89,7 +91,9 @@ public final class StoreNode implements AutoCloseable {
                 (System.nanoTime() - started) / 1_000_000, log.origin());
         ReplicaGate gate = ReplicaGate.LOCAL_ONLY;
         if (config.store().key().isPresent()) {
-            replicator = new Replicator(ReplicationOptions.from(config), log, meters, Set::of);
+            replicator = new Replicator(ReplicationOptions.from(config), log, meters, state::frozenOrigins);
+            ConflictRecorder conflicts = new ConflictRecorder(log, state);
+            replicator.onConflicts(conflicts::record);
             replicator.start(newIncarnation || dataDir.isNew());
             gate = replicator::awaitReplicas;
         }

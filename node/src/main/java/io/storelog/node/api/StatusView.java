@@ -36,6 +36,14 @@ final class StatusView {
         ObjectNode catalog = o.putObject("catalog");
         catalog.put("products", node.state().catalogSize());
         catalog.put("version", node.state().catalogVersion());
+        com.fasterxml.jackson.databind.node.ArrayNode alerts = o.putArray("alerts");
+        new java.util.TreeMap<>(node.state().frozenOrigins()).forEach((origin, seq) -> alerts.addObject().put("kind", "conflict")
+                .put("origin", origin).put("seq", seq)
+                .put("message", "two different entries under " + origin + ":" + seq + "; origin frozen there"));
+        if (node.log().driftAlerts() > 0) {
+            alerts.addObject().put("kind", "clock-drift").put("count", node.log().driftAlerts())
+                    .put("message", "peers sent clock stamps too far ahead of this node's clock");
+        }
         ObjectNode rec = o.putObject("recovery");
         rec.put("truncatedBytes", node.recovery().truncatedBytes());
         return o;

@@ -69,6 +69,7 @@ public final class MergedLog implements AutoCloseable {
     private SegmentedLog log;
     private long nextOwnSeq;
     private volatile boolean ready;
+    private boolean refoldAfterRecovery;
     private final java.util.concurrent.atomic.AtomicLong driftAlerts = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong foreignOwn = new java.util.concurrent.atomic.AtomicLong();
 
@@ -93,7 +94,11 @@ public final class MergedLog implements AutoCloseable {
             java.util.function.Function<RecoveryReport, String> chooseOrigin) {
         log = SegmentedLog.open(storage, options, meters, new Listener());
         origin = chooseOrigin.apply(log.recoveryReport());
-        log.replay((idx, position, bytes) -> fold(parse(bytes, position), position));
+        log.replay((idx, position, bytes) -> fold(parse(bytes, position), position, idx));
+        if (refoldAfterRecovery) {
+            // Evidence met late in the log froze entries folded before it: fold again from the start.
+            refold(null, Long.MAX_VALUE);
+        }
         nextOwnSeq = index.highest(origin) + 1;
         ready = true;
         return log.recoveryReport();
@@ -265,10 +270,31 @@ public final class MergedLog implements AutoCloseable {
         return origin;
     }
 
-    private void fold(Entry e, long position) {
+    private void fold(Entry e, long position, long logIndex) {
         index.add(e.getOrigin(), e.getSeq(), position);
-        state.apply(e, position);
+        if (e.hasConflict() && state.evidenceUnfolds(e.getConflict())) {
+            LOG.error("ALERT: origin {} holds two different entries at seq {}; freezing it there",
+                    e.getConflict().getOrigin(), e.getConflict().getSeq());
+            if (ready) {
+                refold(e.getConflict(), logIndex);
+            } else {
+                state.apply(e, position);
+                refoldAfterRecovery = true;
+            }
+        } else {
+            state.apply(e, position);
+        }
         clock.seed(e.getHlc());
+    }
+
+    /** Rebuilds the state from the log up to {@code upToIndex} with a lowered freeze point. Rare: only on conflicts. */
+    private void refold(io.storelog.protocol.ConflictEvidence evidence, long upToIndex) {
+        state.resetForRefold(evidence);
+        log.replay((idx, position, bytes) -> {
+            if (idx <= upToIndex) {
+                state.apply(parse(bytes, position), position);
+            }
+        });
     }
 
     private static Entry parse(byte[] bytes, long position) {
@@ -294,7 +320,7 @@ public final class MergedLog implements AutoCloseable {
             List<Durable> durable = new java.util.ArrayList<>(batch.size());
             for (AppendedRecord r : batch) {
                 Entry e = parse(r.bytes(), r.position());
-                fold(e, r.position());
+                fold(e, r.position(), r.index());
                 durable.add(new Durable(e.getOrigin(), e.getSeq(), r.position(), r.bytes()));
             }
             synchronized (appendLock) {

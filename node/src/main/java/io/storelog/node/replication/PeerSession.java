@@ -7,7 +7,6 @@ import io.storelog.protocol.Entries;
 import io.storelog.protocol.PeerMessage;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One live link to a peer. It tracks what the peer holds durably ({@code theirHeld}, from its
@@ -64,20 +63,17 @@ final class PeerSession {
     }
 
     /**
-     * Sends what the peer lacks of {@code mine}, skipping {@code frozen} origins, until done, the
+     * Sends what the peer lacks of {@code mine}, never an entry at or past a frozen origin's disputed seq, until done, the
      * channel stops being writable, or {@code budgetBytes} went out. Returns true if work is left.
      */
-    boolean pump(VersionVector mine, Set<String> frozen, EntrySource source, long budgetBytes) {
+    boolean pump(VersionVector mine, Map<String, Long> frozen, EntrySource source, long budgetBytes) {
         long sent = 0;
         boolean progress = true;
         while (progress && channel.isActive()) {
             progress = false;
             for (Map.Entry<String, Long> e : mine.asMap().entrySet()) {
                 String origin = e.getKey();
-                long have = e.getValue();
-                if (frozen.contains(origin)) {
-                    continue;
-                }
+                long have = Math.min(e.getValue(), frozen.getOrDefault(origin, Long.MAX_VALUE) - 1);
                 long from = Math.max(sentUpTo.getOrDefault(origin, 0L), theirHeld.get(origin)) + 1;
                 if (from > have) {
                     continue;

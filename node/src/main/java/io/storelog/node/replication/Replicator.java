@@ -56,7 +56,7 @@ public final class Replicator implements AutoCloseable {
     private final MergedLog log;
     private final ReplicationMetrics metrics;
     private final Handshake handshake;
-    private final Supplier<Set<String>> frozenOrigins;
+    private final Supplier<Map<String, Long>> frozenOrigins;
     private final ScheduledExecutorService thread;
     private final EventLoopGroup group;
     private final RecentEntries recent = new RecentEntries(16_384);
@@ -72,8 +72,11 @@ public final class Replicator implements AutoCloseable {
     private volatile boolean caughtUp;
     private Channel server;
 
-    /** A replicator for {@code log}; {@code frozenOrigins} names origins that must not travel (conflicts). */
-    public Replicator(ReplicationOptions options, MergedLog log, MeterRegistry meters, Supplier<Set<String>> frozenOrigins) {
+    /**
+     * A replicator for {@code log}; {@code frozenOrigins} maps origins in conflict to their lowest
+     * disputed seq: entries from there on neither leave nor enter this node.
+     */
+    public Replicator(ReplicationOptions options, MergedLog log, MeterRegistry meters, Supplier<Map<String, Long>> frozenOrigins) {
         this.options = options;
         this.log = log;
         this.metrics = new ReplicationMetrics(meters);
@@ -353,9 +356,9 @@ public final class Replicator implements AutoCloseable {
         metrics.entriesReceived.increment(entries.size());
         metrics.bytesReceived.increment(bytes);
         metrics.batchEntries.record(entries.size());
-        Set<String> frozen = frozenOrigins.get();
+        Map<String, Long> frozen = frozenOrigins.get();
         if (!frozen.isEmpty()) {
-            entries.removeIf(e -> frozen.contains(originOf(e)));
+            entries.removeIf(e -> isFrozen(e, frozen));
         }
         MergedLog.Offer offer = log.offer(entries);
         metrics.duplicates.increment(offer.duplicates());
@@ -382,11 +385,13 @@ public final class Replicator implements AutoCloseable {
         this.conflictSink = sink;
     }
 
-    private static String originOf(byte[] entry) {
+    private static boolean isFrozen(byte[] entry, Map<String, Long> frozen) {
         try {
-            return io.storelog.protocol.Entry.parseFrom(entry).getOrigin();
+            io.storelog.protocol.Entry e = io.storelog.protocol.Entry.parseFrom(entry);
+            return e.getSeq() >= frozen.getOrDefault(e.getOrigin(), Long.MAX_VALUE);
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            return "";
+            // Left in: the log refuses the whole batch and names the bad entry.
+            return false;
         }
     }
 

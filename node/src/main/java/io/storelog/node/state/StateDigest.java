@@ -18,7 +18,8 @@ import java.util.TreeMap;
 public record StateDigest(VersionVector versionVector, long entries, String digest) {
 
     static StateDigest of(VersionVector vv, long entries, StockLevels stock, SalesTotals sales, BillIndex bills,
-            Catalog catalog, TreeMap<String, ShiftOpened> opened, TreeMap<String, ShiftClosed> closed) {
+            Catalog catalog, TreeMap<String, ShiftOpened> opened, TreeMap<String, ShiftClosed> closed,
+            TreeMap<String, Long> frozen) {
         MessageDigest md = SetHash.sha256();
         Feeder f = new Feeder(md);
         f.put("entries", entries);
@@ -41,6 +42,7 @@ public record StateDigest(VersionVector versionVector, long entries, String dige
         catalog.taxRates().forEach((cls, v) -> f.put("tax", cls, v.version(), v.value().getRateBp()));
         opened.forEach((id, s) -> f.put("shift-open", id, s.getTill(), s.getOpeningFloat()));
         closed.forEach((id, s) -> f.put("shift-close", id, s.getTill(), s.getCountedCount()));
+        frozen.forEach((origin, seq) -> f.put("frozen", origin, seq));
         return new StateDigest(vv, entries, HexFormat.of().formatHex(md.digest()));
     }
 

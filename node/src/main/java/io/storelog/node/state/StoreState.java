@@ -26,19 +26,28 @@ import java.util.function.Supplier;
  */
 public final class StoreState {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
-    private final StockLevels stock = new StockLevels();
-    private final SalesTotals sales = new SalesTotals();
-    private final BillIndex bills = new BillIndex();
-    private final Catalog catalog = new Catalog();
-    private final TreeMap<String, ShiftOpened> openShifts = new TreeMap<>();
-    private final TreeMap<String, ShiftClosed> closedShifts = new TreeMap<>();
+    private StockLevels stock = new StockLevels();
+    private SalesTotals sales = new SalesTotals();
+    private BillIndex bills = new BillIndex();
+    private Catalog catalog = new Catalog();
+    private TreeMap<String, ShiftOpened> openShifts = new TreeMap<>();
+    private TreeMap<String, ShiftClosed> closedShifts = new TreeMap<>();
+    /** Origin -> lowest disputed seq: that entry and every later one of the origin stay out of state. */
+    private TreeMap<String, Long> frozen = new TreeMap<>();
+    private volatile java.util.Map<String, Long> frozenView = java.util.Map.of();
+    private java.util.HashMap<String, Long> highestFolded = new java.util.HashMap<>();
     private long entries;
 
     /** Folds one entry that sits at {@code position} in the local log. */
     public void apply(Entry e, long position) {
         lock.writeLock().lock();
         try {
+            Long freeze = frozen.get(e.getOrigin());
+            if (freeze != null && e.getSeq() >= freeze) {
+                return;
+            }
             entries++;
+            highestFolded.merge(e.getOrigin(), e.getSeq(), Math::max);
             String id = entryId(e.getOrigin(), e.getSeq());
             switch (e.getBodyCase()) {
                 case BILL -> applyBill(id, position, e);
@@ -50,6 +59,10 @@ public final class StoreState {
                 case CATALOG_UPDATE -> catalog.apply(e.getCatalogUpdate(), e.getHlc(), e.getOrigin(), e.getSeq());
                 case SHIFT_OPENED -> openShifts.put(e.getShiftOpened().getShiftId(), e.getShiftOpened());
                 case SHIFT_CLOSED -> closedShifts.put(e.getShiftClosed().getShiftId(), e.getShiftClosed());
+                case CONFLICT -> {
+                    frozen.merge(e.getConflict().getOrigin(), e.getConflict().getSeq(), Math::min);
+                    frozenView = java.util.Map.copyOf(frozen);
+                }
                 case BODY_NOT_SET -> {
                     // An entry kind from a newer version: kept in the log, nothing to fold here.
                 }
@@ -57,6 +70,43 @@ public final class StoreState {
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    /**
+     * Whether folding this evidence would freeze entries already folded, so the state must be
+     * rebuilt from the log with the new freeze point instead of applying it on top.
+     */
+    public boolean evidenceUnfolds(io.storelog.protocol.ConflictEvidence c) {
+        return read(() -> frozen.getOrDefault(c.getOrigin(), Long.MAX_VALUE) > c.getSeq()
+                && highestFolded.getOrDefault(c.getOrigin(), 0L) >= c.getSeq());
+    }
+
+    /** Empties the state, keeping (and lowering by {@code evidence}) the freeze points, before a replay of the log. */
+    public void resetForRefold(io.storelog.protocol.ConflictEvidence evidence) {
+        lock.writeLock().lock();
+        try {
+            TreeMap<String, Long> keep = new TreeMap<>(frozen);
+            if (evidence != null) {
+                keep.merge(evidence.getOrigin(), evidence.getSeq(), Math::min);
+            }
+            stock = new StockLevels();
+            sales = new SalesTotals();
+            bills = new BillIndex();
+            catalog = new Catalog();
+            openShifts = new TreeMap<>();
+            closedShifts = new TreeMap<>();
+            highestFolded = new java.util.HashMap<>();
+            frozen = keep;
+            frozenView = java.util.Map.copyOf(keep);
+            entries = 0;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Frozen origins and the seq from which their entries are disputed (an immutable snapshot, cheap to read). */
+    public java.util.Map<String, Long> frozenOrigins() {
+        return frozenView;
     }
 
     private void applyBill(String id, long position, Entry e) {
@@ -203,7 +253,8 @@ public final class StoreState {
 
     /** A digest of the whole state together with the version vector it reflects. */
     public StateDigest digest(Supplier<VersionVector> versionVector) {
-        return read(() -> StateDigest.of(versionVector.get(), entries, stock, sales, bills, catalog, openShifts, closedShifts));
+        return read(() -> StateDigest.of(versionVector.get(), entries, stock, sales, bills, catalog, openShifts, closedShifts,
+                frozen));
     }
 
     private CatalogProduct withRate(Catalog.Versioned<Product> v) {
