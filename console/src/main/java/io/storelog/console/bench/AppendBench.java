@@ -238,7 +238,8 @@ public final class AppendBench implements Callable<Integer> {
 
     /** What one writer level measured. */
     record LevelResult(int writers, long bills, double seconds, Histogram latency, long errors, String firstError,
-                       long fsyncs, double fsyncMeanMs, double fsyncMaxMs, double batchMean, double entryBytesMean) {
+                       long fsyncs, double fsyncMeanMs, double fsyncMaxMs, double batchMean, double entryBytesMean,
+                       CpuMeter.Usage cpu) {
         double billsPerSecond() {
             return bills / seconds;
         }
@@ -270,6 +271,22 @@ public final class AppendBench implements Callable<Integer> {
         report.row("  log writer", String.format(Locale.ROOT, "%,d fsyncs (%,.0f/s), fsync mean %.3f ms max %.3f ms, "
                         + "%.1f entries per fsync, %,.0f bytes per entry", r.fsyncs(), r.fsyncs() / r.seconds(), r.fsyncMeanMs(),
                 r.fsyncMaxMs(), r.batchMean(), r.entryBytesMean()), w);
+        if (r.cpu() != null) {
+            CpuMeter.Usage u = r.cpu();
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("processCores", u.processCores());
+            c.put("processCpuUsPerBill", u.processCpuNanos() / 1e3 / Math.max(1, r.bills()));
+            c.put("logWriterThreadCores", u.threadCores());
+            c.put("logWriterCpuUsPerBill", u.threadCpuNanos() / 1e3 / Math.max(1, r.bills()));
+            c.put("logWriterFsyncShare", r.fsyncs() * r.fsyncMeanMs() / 1e3 / u.seconds());
+            c.put("machineBusyCores", u.machineCores());
+            c.put("otherProcessesCores", u.otherCores());
+            report.row("  cpu", String.format(Locale.ROOT, "this process %.2f of %d cores (%.0f us CPU per bill); log writer thread "
+                            + "on CPU %.0f%%, in fsync %.0f%% of the time (%.1f us CPU per bill); other processes %.2f cores",
+                    u.processCores(), Runtime.getRuntime().availableProcessors(), u.processCpuNanos() / 1e3 / Math.max(1, r.bills()),
+                    100 * u.threadCores(), 100.0 * r.fsyncs() * r.fsyncMeanMs() / 1e3 / u.seconds(),
+                    u.threadCpuNanos() / 1e3 / Math.max(1, r.bills()), u.otherCores()), c);
+        }
         if (r.errors() > 0) {
             report.note(writers + " writers: " + r.errors() + " bills failed; first: " + r.firstError());
         }
@@ -287,6 +304,8 @@ public final class AppendBench implements Callable<Integer> {
         DistributionSummary batches = node.meters().find("storelog.log.batch.records").summary();
         DistributionSummary batchBytes = node.meters().find("storelog.log.batch.bytes").summary();
         long[] before = new long[4];
+        CpuMeter cpu = CpuMeter.forThread("storelog-log-writer");
+        AtomicReference<CpuMeter.Snapshot> cpuBefore = new AtomicReference<>();
         AtomicBoolean snapshotTaken = new AtomicBoolean();
         long startAt = System.nanoTime();
         long measureFrom = startAt + warmupNanos;
@@ -304,6 +323,7 @@ public final class AppendBench implements Callable<Integer> {
                     before[1] = (long) fsyncTimer.totalTime(TimeUnit.NANOSECONDS);
                     before[2] = batches.count();
                     before[3] = (long) batchBytes.totalAmount();
+                    cpuBefore.set(cpu.snapshot());
                 }
             });
             threads[i] = new Thread(ws[i], "bench-writer-" + i);
@@ -314,6 +334,7 @@ public final class AppendBench implements Callable<Integer> {
         for (Thread t : threads) {
             t.join();
         }
+        CpuMeter.Snapshot cpuAfter = cpu.snapshot();
         Histogram all = histogram();
         long bills = 0;
         long errors = 0;
@@ -337,7 +358,8 @@ public final class AppendBench implements Callable<Integer> {
         double recordsPerBatch = batchCount == 0 ? 0 : (double) bills / batchCount;
         return new LevelResult(writers, bills, measuredSeconds, all, errors, firstError, fsyncs,
                 fsyncs == 0 ? 0 : fsyncNanos / fsyncs / 1e6, fsyncTimer.max(TimeUnit.MILLISECONDS), recordsPerBatch,
-                bills == 0 ? 0 : bytes / bills);
+                bills == 0 ? 0 : bytes / bills,
+                cpuBefore.get() == null ? null : CpuMeter.between(cpuBefore.get(), cpuAfter));
     }
 
     /** One till lane: submit, wait until durable, next. */
@@ -498,7 +520,7 @@ public final class AppendBench implements Callable<Integer> {
             scanNanos = node.recovery().took().toNanos();
         }
         long inProcess = System.nanoTime() - t0;
-        recoveryRow("same JVM (JIT warm), cache warm", new RecoveryProbe.Result(inProcess, built, scanNanos, -1, -1), built, logBytes);
+        recoveryRow("same JVM (JIT warm), cache warm", new RecoveryProbe.Result(inProcess, built, scanNanos, -1, -1, -1, -1, -1), built, logBytes);
 
         report.note("where the time goes, as separate passes over the same files (each pass adds one stage; "
                 + "all passes ran once untimed first, so the JIT has compiled them):");
@@ -564,10 +586,18 @@ public final class AppendBench implements Callable<Integer> {
         v.put("scanSeconds", r.scanNanos() / 1e9);
         v.put("gcMillis", r.gcMillis());
         v.put("processSeconds", r.processNanos() / 1e9);
+        v.put("processCpuSeconds", r.processCpuNanos() / 1e9);
+        v.put("mainThreadCpuSeconds", r.mainCpuNanos() / 1e9);
+        v.put("jitMillis", r.jitMillis());
         report.row(label, String.format(Locale.ROOT, "%6.2f s  %,9.0f entries/s  %,6.0f MB/s  (CRC scan %.2f s, replay+rest %.2f s%s%s)",
                 s, r.entries() / s, logBytes / 1e6 / s, r.scanNanos() / 1e9, (r.totalNanos() - r.scanNanos()) / 1e9,
                 r.gcMillis() >= 0 ? ", GC " + r.gcMillis() + " ms" : "",
                 r.processNanos() >= 0 ? String.format(Locale.ROOT, ", whole process %.2f s", r.processNanos() / 1e9) : ""), v);
+        if (r.processCpuNanos() >= 0) {
+            report.row("", String.format(Locale.ROOT, "  CPU from JVM start: main thread %.2f s, whole JVM %.2f s "
+                            + "(GC %.2f s elapsed; JIT compiler threads busy %.2f s elapsed, summed over threads)",
+                    r.mainCpuNanos() / 1e9, r.processCpuNanos() / 1e9, r.gcMillis() / 1e3, r.jitMillis() / 1e3), Map.of());
+        }
     }
 
     /** Entries the catalog import writes (one per 1,000 products) before any bill. */

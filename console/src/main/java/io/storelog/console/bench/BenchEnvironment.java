@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /** Facts about the machine, build and disk a benchmark ran on, so a figure can be traced and repeated. */
 record BenchEnvironment(String commit, int availableProcessors, String nprocCommand, String cpuModel,
                         String os, String dataDir, String fsType, String fsDevice, String dfLine,
-                        String jvm, String jvmFlags, String command, String processCommandLine) {
+                        String jvm, String jvmFlags, String command, String processCommandLine, String loadAtStart) {
 
     static BenchEnvironment capture(Path home, Path dataDir, List<String> args) {
         String commit = run(home, "git", "rev-parse", "HEAD");
@@ -41,7 +41,7 @@ record BenchEnvironment(String commit, int availableProcessors, String nprocComm
                 dataDir.toAbsolutePath().toString(), type, device, dfLines[dfLines.length - 1].replaceAll("\\s+", " "),
                 jvm, flags.isEmpty() ? "(none)" : flags,
                 "storelog " + String.join(" ", args),
-                ProcessHandle.current().info().commandLine().orElse("(not available)"));
+                ProcessHandle.current().info().commandLine().orElse("(not available)"), CpuMeter.loadAverage());
     }
 
     /** True when fsync on this filesystem cannot mean what the benchmark needs it to mean. */
@@ -99,6 +99,7 @@ record BenchEnvironment(String commit, int availableProcessors, String nprocComm
         rows.add(new String[] {"jvm flags", jvmFlags});
         rows.add(new String[] {"command", command});
         rows.add(new String[] {"process command line", processCommandLine});
+        rows.add(new String[] {"load average at start", loadAtStart + " (1/5/15 min; other work on the machine skews every figure)"});
         return rows;
     }
 }

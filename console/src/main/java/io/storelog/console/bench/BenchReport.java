@@ -76,6 +76,7 @@ final class BenchReport {
             line(String.format(Locale.ROOT, "  %-4s  %-44s measured %s (target %s)%s", t.verdict(), t.name(),
                     t.measured(), t.target(), t.note().isEmpty() ? "" : "; " + t.note()));
         }
+        line("  load average at end: " + CpuMeter.loadAverage());
     }
 
     List<Target> targets() {

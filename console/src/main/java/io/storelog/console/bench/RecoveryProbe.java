@@ -24,7 +24,10 @@ public final class RecoveryProbe {
     private RecoveryProbe() {
     }
 
-    /** Arguments: config overrides as {@code key=value}. Prints {@code RECOVERY-RESULT totalNanos entries scanNanos gcMillis}. */
+    /**
+     * Arguments: config overrides as {@code key=value}. Prints {@code RECOVERY-RESULT totalNanos entries scanNanos gcMillis
+     * processCpuNanos mainThreadCpuNanos jitMillis}, CPU and JIT counted from JVM start.
+     */
     public static void main(String[] args) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         Map<String, String> overrides = new LinkedHashMap<>();
@@ -38,15 +41,19 @@ public final class RecoveryProbe {
             long took = System.nanoTime() - started;
             long gcMillis = ManagementFactory.getGarbageCollectorMXBeans().stream()
                     .mapToLong(g -> Math.max(0, g.getCollectionTime())).sum();
+            long jitMillis = ManagementFactory.getCompilationMXBean() == null ? -1
+                    : ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
             System.out.println(RESULT + " " + took + " " + node.log().entries() + " "
-                    + node.recovery().took().toNanos() + " " + gcMillis);
+                    + node.recovery().took().toNanos() + " " + gcMillis + " " + CpuMeter.processCpuNanos() + " "
+                    + ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() + " " + jitMillis);
         }
         System.out.flush();
         System.exit(0);
     }
 
     /** What a probe run found. */
-    record Result(long totalNanos, long entries, long scanNanos, long gcMillis, long processNanos) {
+    record Result(long totalNanos, long entries, long scanNanos, long gcMillis, long processNanos, long processCpuNanos,
+                  long mainCpuNanos, long jitMillis) {
     }
 
     /**
@@ -80,7 +87,7 @@ public final class RecoveryProbe {
             if (line.startsWith(RESULT + " ")) {
                 String[] f = line.trim().split(" ");
                 return new Result(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]),
-                        processNanos);
+                        processNanos, Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]));
             }
         }
         throw new IOException("recovery probe exited " + p.exitValue() + " without a result: " + out.strip());
