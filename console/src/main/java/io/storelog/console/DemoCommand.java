@@ -6,6 +6,9 @@ import io.storelog.config.NodeConfig;
 import io.storelog.node.StoreNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -13,39 +16,73 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code storelog demo}: a till with the sample catalog on this machine; Ctrl-C stops it cleanly. */
-@Command(name = "demo", description = "Start a demo till with the sample catalog and print its URL.", mixinStandardHelpOptions = true)
+/**
+ * {@code storelog demo}: a whole store on this machine in one process: a store server and three
+ * tills, linked as peers on loopback, with the sample catalog. Ctrl-C stops every node cleanly.
+ */
+@Command(name = "demo", description = "Start a demo store (a server and three tills) and print their URLs.",
+        mixinStandardHelpOptions = true)
 public final class DemoCommand implements Callable<Integer> {
+    /** Demo store key: fine on loopback, never for a real store. */
+    private static final String DEMO_KEY = "demo-store-key";
+
     @Option(names = "--data", description = "data directory of the demo (default: data/demo)") Path data;
-    @Option(names = "--http", description = "HTTP port of the till (default 8081)") int http = 8081;
+    @Option(names = "--http", description = "first HTTP port; nodes use this and the next three (default 8080)") int http = 8080;
+    @Option(names = "--peer-port", description = "first peer port (default 9080)") int peerPort = 9080;
+    @Option(names = "--tills", description = "number of tills (default 3)") int tills = 3;
 
     @Override
     public Integer call() throws InterruptedException {
+        if (tills < 1 || tills > 20) {
+            throw new UsageException("--tills must be between 1 and 20");
+        }
         Path home = Path.of(Optional.ofNullable(System.getenv("STORELOG_HOME")).orElse("."));
         Path catalog = home.resolve("config/demo-catalog.csv");
         if (!Files.isRegularFile(catalog)) {
             throw new UsageException("sample catalog " + catalog + " not found; run from the repository root or set STORELOG_HOME");
         }
         Path dir = data != null ? data : home.resolve("data/demo");
-        NodeConfig cfg = ConfigLoader.load(Optional.empty(), Map.of(
-                ConfigKeys.NODE_ID, "till-1",
-                ConfigKeys.STORE_ID, "demo-store",
-                ConfigKeys.DATA_DIR, dir.resolve("till-1").toString(),
-                ConfigKeys.HTTP_PORT, Integer.toString(http),
-                ConfigKeys.CATALOG_FILE, catalog.toString()));
-        StoreNode till = StoreNode.start(cfg);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            till.close();
-            stopped.countDown();
-        }, "storelog-demo-shutdown"));
-        String base = "http://127.0.0.1:" + till.httpPort();
+        List<String> names = new ArrayList<>();
+        names.add("server");
+        for (int i = 1; i <= tills; i++) {
+            names.add("till-" + i);
+        }
+        List<StoreNode> nodes = new ArrayList<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> nodes.forEach(StoreNode::close), "storelog-demo-shutdown"));
+        for (int i = 0; i < names.size(); i++) {
+            nodes.add(StoreNode.start(config(names.get(i), i, names.size(), dir, catalog)));
+        }
         System.out.println("StoreLog demo store 'demo-store' is running (Ctrl-C stops it):");
-        System.out.println("  till-1 till screen   " + base + "/");
-        System.out.println("  till-1 API status    " + base + "/api/status");
-        System.out.println("  till-1 metrics       " + base + "/metrics");
-        System.out.println("  data directory       " + dir.toAbsolutePath());
-        stopped.await();
+        for (int i = 0; i < nodes.size(); i++) {
+            String base = "http://127.0.0.1:" + nodes.get(i).httpPort();
+            System.out.printf("  %-8s till screen %s/   dashboard %s/dashboard   API %s/api/status%n", names.get(i), base, base, base);
+        }
+        System.out.println("  data directory " + dir.toAbsolutePath());
+        new CountDownLatch(1).await();
         return 0;
+    }
+
+    /** Node {@code index} of {@code count}: the server imports the catalog; every node dials every other. */
+    private NodeConfig config(String name, int index, int count, Path dir, Path catalog) {
+        Map<String, String> o = new HashMap<>();
+        o.put(ConfigKeys.NODE_ID, name);
+        o.put(ConfigKeys.NODE_ROLE, index == 0 ? "server" : "till");
+        o.put(ConfigKeys.STORE_ID, "demo-store");
+        o.put(ConfigKeys.STORE_KEY, DEMO_KEY);
+        o.put(ConfigKeys.DATA_DIR, dir.resolve(name).toString());
+        o.put(ConfigKeys.HTTP_PORT, Integer.toString(http + index));
+        o.put(ConfigKeys.PEER_PORT, Integer.toString(peerPort + index));
+        o.put(ConfigKeys.PEER_BIND, "127.0.0.1");
+        List<String> peers = new ArrayList<>();
+        for (int j = 0; j < count; j++) {
+            if (j != index) {
+                peers.add("127.0.0.1:" + (peerPort + j));
+            }
+        }
+        o.put(ConfigKeys.PEER_PEERS, String.join(",", peers));
+        if (index == 0) {
+            o.put(ConfigKeys.CATALOG_FILE, catalog.toString());
+        }
+        return ConfigLoader.load(Optional.empty(), o);
     }
 }
