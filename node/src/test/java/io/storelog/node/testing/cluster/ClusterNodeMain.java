@@ -1,0 +1,52 @@
+package io.storelog.node.testing.cluster;
+
+import io.storelog.config.ConfigLoader;
+import io.storelog.node.StoreNode;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The main of a node that {@link ProcessNode} runs in its own JVM. Arguments are config overrides,
+ * {@code key=value} each. Once the node listens it prints one line
+ * {@code STORELOG-NODE-UP http=<port> peer=<port> incarnation=<id>} on stdout. A line {@code stop} on
+ * stdin closes the node gracefully; stdin reaching its end (the test JVM died) does too, so no node
+ * outlives its test.
+ */
+public final class ClusterNodeMain {
+    /** The prefix of the line a started node prints. */
+    public static final String UP = "STORELOG-NODE-UP";
+
+    private ClusterNodeMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            if (eq <= 0) {
+                System.err.println("argument is not key=value: " + a);
+                System.exit(2);
+            }
+            overrides.put(a.substring(0, eq), a.substring(eq + 1));
+        }
+        StoreNode node = StoreNode.start(ConfigLoader.load(Optional.empty(), overrides));
+        int peerPort = node.replicator().map(r -> r.port()).orElse(-1);
+        System.out.println(UP + " http=" + node.httpPort() + " peer=" + peerPort + " incarnation=" + node.log().origin());
+        System.out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.trim().equals("stop")) {
+                break;
+            }
+        }
+        node.close();
+        System.out.println("STORELOG-NODE-DOWN");
+        System.out.flush();
+        System.exit(0);
+    }
+}
