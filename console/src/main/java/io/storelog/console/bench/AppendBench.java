@@ -72,16 +72,18 @@ public final class AppendBench implements Callable<Integer> {
     static final int SEARCH_LIMIT = 50;
     private static final int RECORD_BYTES = 300;
     private static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(5);
-    private static final int BUILD_OUTSTANDING = 16_384;
 
     @Option(names = "--seconds", defaultValue = "10", description = "measured seconds per writer level (default ${DEFAULT-VALUE})")
     int seconds;
-    @Option(names = "--warmup", defaultValue = "2", description = "warm-up seconds before each level, not measured (default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "5", description = "warm-up seconds before each level, not measured (default ${DEFAULT-VALUE})")
     double warmupSeconds;
     @Option(names = "--levels", split = ",", defaultValue = "1,8,64", description = "concurrent writers per level (default ${DEFAULT-VALUE})")
     List<Integer> levels;
     @Option(names = "--recovery-entries", defaultValue = "1000000", description = "entries in the recovery log; 0 skips recovery (default ${DEFAULT-VALUE})")
     long recoveryEntries;
+    @Option(names = "--cold-recovery", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "also time recovery with the log evicted from the page cache (default on)")
+    boolean coldRecovery;
     @Option(names = "--search", negatable = true, defaultValue = "true", fallbackValue = "true", description = "time catalog search (default on)")
     boolean search;
     @Option(names = "--search-products", defaultValue = "50000", description = "products in the search catalog (default ${DEFAULT-VALUE})")
@@ -94,6 +96,11 @@ public final class AppendBench implements Callable<Integer> {
     int catalogProducts;
     @Option(names = "--fsync-iterations", defaultValue = "3000", description = "raw write+fsync iterations (default ${DEFAULT-VALUE})")
     int fsyncIterations;
+    @Option(names = "--build-outstanding", defaultValue = "1024",
+            description = "bills in flight while the recovery log is built (default ${DEFAULT-VALUE})")
+    int buildOutstanding;
+    @Option(names = "--stage-bills", defaultValue = "20000", description = "bills timed per stage on one thread (default ${DEFAULT-VALUE})")
+    int stageBills;
     @Option(names = "--dir", description = "directory on the disk under test; a fresh subdirectory is made in it (default ./target)")
     Path dir;
     @Option(names = "--out-dir", description = "where results go (default bench/results under STORELOG_HOME or the working directory)")
@@ -142,6 +149,7 @@ public final class AppendBench implements Callable<Integer> {
             for (int writers : levels) {
                 results.put(writers, level(writers, catalog, items));
             }
+            stageCosts(catalog, items);
             billTargets(fsync, results);
             if (profile && !levels.isEmpty()) {
                 profileLevel(levels.stream().max(Integer::compare).orElseThrow(), catalog, items);
@@ -184,8 +192,8 @@ public final class AppendBench implements Callable<Integer> {
         if (catalogProducts < 1 || searchProducts < 1) {
             throw new UsageException("--catalog-products and --search-products must be at least 1");
         }
-        if (fsyncIterations < 1 || searchQueries < 1 || httpQueries < 0) {
-            throw new UsageException("--fsync-iterations and --search-queries must be at least 1, --http-queries not negative");
+        if (fsyncIterations < 1 || searchQueries < 1 || httpQueries < 0 || stageBills < 1 || buildOutstanding < 1) {
+            throw new UsageException("--fsync-iterations, --search-queries, --stage-bills and --build-outstanding must be at least 1, --http-queries not negative");
         }
     }
 
@@ -286,6 +294,10 @@ public final class AppendBench implements Callable<Integer> {
                     u.processCores(), Runtime.getRuntime().availableProcessors(), u.processCpuNanos() / 1e3 / Math.max(1, r.bills()),
                     100 * u.threadCores(), 100.0 * r.fsyncs() * r.fsyncMeanMs() / 1e3 / u.seconds(),
                     u.threadCpuNanos() / 1e3 / Math.max(1, r.bills()), u.otherCores()), c);
+            report.row("  cpu by thread (cores)", CpuMeter.topGroups(u, 5) + String.format(Locale.ROOT,
+                    "; GC %d collections %d ms, JIT %d ms", u.gcCount(), u.gcMillis(), u.jitMillis()),
+                    Map.of("coresByThread", u.coresByThreadGroup(), "gcCount", u.gcCount(), "gcMillis", u.gcMillis(),
+                            "jitMillis", u.jitMillis()));
         }
         if (r.errors() > 0) {
             report.note(writers + " writers: " + r.errors() + " bills failed; first: " + r.firstError());
@@ -339,8 +351,10 @@ public final class AppendBench implements Callable<Integer> {
         long bills = 0;
         long errors = 0;
         long last = measureFrom;
+        long writerCpu = 0;
         String firstError = null;
         for (Writer w : ws) {
+            writerCpu += w.cpuInWindow;
             all.add(w.latency);
             bills += w.measured;
             errors += w.errors;
@@ -359,11 +373,12 @@ public final class AppendBench implements Callable<Integer> {
         return new LevelResult(writers, bills, measuredSeconds, all, errors, firstError, fsyncs,
                 fsyncs == 0 ? 0 : fsyncNanos / fsyncs / 1e6, fsyncTimer.max(TimeUnit.MILLISECONDS), recordsPerBatch,
                 bills == 0 ? 0 : bytes / bills,
-                cpuBefore.get() == null ? null : CpuMeter.between(cpuBefore.get(), cpuAfter));
+                cpuBefore.get() == null ? null : CpuMeter.between(cpuBefore.get(), cpuAfter, "bench-writer-*", writerCpu));
     }
 
     /** One till lane: submit, wait until durable, next. */
     private static final class Writer implements Runnable {
+        private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
         private final StoreNode node;
         private final BillMix mix;
         private final long measureFrom;
@@ -373,6 +388,9 @@ public final class AppendBench implements Callable<Integer> {
         long measured;
         long errors;
         long lastCompletion;
+        /** CPU this thread used from entering the measured window to its end; it is gone before anyone else could ask. */
+        long cpuInWindow;
+        private long cpuStart = -1;
         String firstError;
 
         Writer(StoreNode node, BillMix mix, long measureFrom, long endAt, Runnable onFirstMeasured) {
@@ -385,6 +403,16 @@ public final class AppendBench implements Callable<Integer> {
 
         @Override
         public void run() {
+            try {
+                loop();
+            } finally {
+                if (cpuStart >= 0) {
+                    cpuInWindow = CPU.getCurrentThreadCpuTime() - cpuStart;
+                }
+            }
+        }
+
+        private void loop() {
             boolean inWindow = false;
             while (true) {
                 BillRequest request = mix.next();
@@ -396,6 +424,7 @@ public final class AppendBench implements Callable<Integer> {
                 if (counted && !inWindow) {
                     inWindow = true;
                     onFirstMeasured.run();
+                    cpuStart = CPU.getCurrentThreadCpuTime();
                 }
                 try {
                     BillOutcome outcome = node.bills().submit(request).get(1, TimeUnit.MINUTES);
@@ -424,6 +453,34 @@ public final class AppendBench implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** Per-bill CPU by stage on one quiet thread: the ceiling any writer count can reach on these cores. */
+    private void stageCosts(Path catalog, List<CatalogItem> items) {
+        Path data = base.resolve("stages");
+        StageCosts.Result r;
+        try (StoreNode node = StoreNode.start(config(data, catalog))) {
+            r = StageCosts.measure(node.state(), items, stageBills, seed * 13 + 5);
+        } finally {
+            deleteTree(data);
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        double total = r.submitterUs() + r.writerUs();
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("bills", r.bills());
+        v.put("priceUs", r.priceUs());
+        v.put("encodeUs", r.encodeUs());
+        v.put("parseUs", r.parseUs());
+        v.put("foldUs", r.foldUs());
+        v.put("entryBytes", r.bytesPerEntry());
+        v.put("cpuCeilingBillsPerSecond", cores * 1e6 / total);
+        v.put("writerThreadCeilingBillsPerSecond", 1e6 / r.writerUs());
+        report.row("CPU per bill by stage (1 thread)", String.format(Locale.ROOT, "submitter: price %.1f us + encode %.1f us; "
+                        + "log writer thread: parse %.1f us + index/fold %.1f us; total %.1f us (%,d bills, %.0f bytes each)",
+                r.priceUs(), r.encodeUs(), r.parseUs(), r.foldUs(), total, r.bills(), r.bytesPerEntry()), v);
+        report.row("  ceilings from that", String.format(Locale.ROOT, "%,.0f bills/s if %d cores did nothing else; "
+                        + "%,.0f bills/s through the one log writer thread's parse+fold alone (before fsync, wake-ups, GC)",
+                cores * 1e6 / total, cores, 1e6 / r.writerUs()), Map.of());
     }
 
     private void billTargets(Histogram fsync, Map<Integer, LevelResult> results) {
@@ -497,7 +554,7 @@ public final class AppendBench implements Callable<Integer> {
             logBytes += Files.size(s);
         }
         report.row("log built", String.format(Locale.ROOT, "%,d entries (%,d bills pipelined through BillService.submit, "
-                        + "%,d outstanding) in %.1f s = %,.0f entries/s", built, built - catalogEntries(), BUILD_OUTSTANDING,
+                        + "%,d outstanding) in %.1f s = %,.0f entries/s", built, built - catalogEntries(), buildOutstanding,
                 buildNanos / 1e9, (built - catalogEntries()) / (buildNanos / 1e9)),
                 Map.of("entries", built, "buildSeconds", buildNanos / 1e9));
         report.row("log size", String.format(Locale.ROOT, "%,d bytes in %d segments (%.0f bytes per entry)", logBytes,
@@ -505,9 +562,11 @@ public final class AppendBench implements Callable<Integer> {
 
         RecoveryProbe.Result warm = RecoveryProbe.runInFreshJvm(overrides);
         recoveryRow("fresh JVM, page cache warm", warm, built, logBytes);
-        boolean dropped = dropPageCache(segments);
+        boolean dropped = coldRecovery && dropPageCache(segments);
         RecoveryProbe.Result cold = null;
-        if (dropped) {
+        if (!coldRecovery) {
+            report.note("cold-cache recovery not timed (--no-cold-recovery)");
+        } else if (dropped) {
             cold = RecoveryProbe.runInFreshJvm(overrides);
             recoveryRow("fresh JVM, log evicted from cache", cold, built, logBytes);
         } else {
@@ -612,7 +671,7 @@ public final class AppendBench implements Callable<Integer> {
     private void buildLog(StoreNode node, List<CatalogItem> items, long target) throws Exception {
         AtomicLong left = new AtomicLong(target - node.log().entries());
         long total = left.get();
-        Semaphore inFlight = new Semaphore(BUILD_OUTSTANDING);
+        Semaphore inFlight = new Semaphore(buildOutstanding);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicLong done = new AtomicLong();
         int producers = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -642,7 +701,7 @@ public final class AppendBench implements Callable<Integer> {
             t.join();
         }
         // Every permit back means every bill answered.
-        inFlight.acquireUninterruptibly(BUILD_OUTSTANDING);
+        inFlight.acquireUninterruptibly(buildOutstanding);
         if (failure.get() != null) {
             throw new IllegalStateException("building the recovery log failed: " + failure.get(), failure.get());
         }

@@ -23,7 +23,7 @@ class AppendBenchTest {
         Path data = tmp.resolve("disk");
         String[] args = {"bench", "append", "--seconds", "1", "--warmup", "0.2", "--levels", "1,2",
             "--recovery-entries", "2000", "--search-products", "2000", "--search-queries", "500", "--http-queries", "50",
-            "--catalog-products", "300", "--fsync-iterations", "50", "--no-profile",
+            "--catalog-products", "300", "--fsync-iterations", "50", "--stage-bills", "500", "--no-profile", "--no-cold-recovery",
             "--dir", data.toString(), "--out-dir", out.toString()};
 
         assertThat(StoreLogCli.execute(args)).isZero();
