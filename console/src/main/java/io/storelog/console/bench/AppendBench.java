@@ -142,6 +142,7 @@ public final class AppendBench implements Callable<Integer> {
             CatalogGenerator.write(catalogProducts, seed, catalog);
             List<CatalogItem> items = CatalogCsv.read(catalog, CatalogGenerator.CURRENCY_EXPONENT);
 
+            schedulerNoise();
             Histogram fsync = fsyncBaseline();
             Map<Integer, LevelResult> results = new LinkedHashMap<>();
             report.section("Durable bills through BillService.submit (" + catalogProducts + "-product catalog, "
@@ -195,6 +196,53 @@ public final class AppendBench implements Callable<Integer> {
         if (fsyncIterations < 1 || searchQueries < 1 || httpQueries < 0 || stageBills < 1 || buildOutstanding < 1) {
             throw new UsageException("--fsync-iterations, --search-queries, --stage-bills and --build-outstanding must be at least 1, --http-queries not negative");
         }
+    }
+
+    // ---- 0. noise floor ------------------------------------------------------------------------
+
+    /**
+     * Times a fixed slice of CPU work many times on one thread. On an idle machine every run takes about
+     * the same; when other processes share the cores, the tail shows how long a thread can be kept off the
+     * CPU, which sits in every percentile below too.
+     */
+    private void schedulerNoise() {
+        report.section("Noise floor (same ~50 us CPU task, 4,000 times on one thread)");
+        Histogram h = histogram();
+        long sink = 0;
+        // Compile the loop first, then size the task from its compiled speed, so compilation is not
+        // mistaken for noise.
+        for (int i = 0; i < 20_000; i++) {
+            sink += spin(1_000);
+        }
+        long c0 = System.nanoTime();
+        for (int i = 0; i < 1_000; i++) {
+            sink += spin(1_000);
+        }
+        long perThousand = Math.max(1, (System.nanoTime() - c0) / 1_000);
+        long iterations = Math.max(1_000, 50_000L * 1_000 / perThousand);
+        for (int i = 0; i < 200; i++) {
+            sink += spin(iterations);
+        }
+        for (int i = 0; i < 4_000; i++) {
+            long t0 = System.nanoTime();
+            sink += spin(iterations);
+            h.recordValue(System.nanoTime() - t0);
+        }
+        Map<String, Object> v = latencyValues(h);
+        v.put("loadAverage", CpuMeter.loadAverage());
+        report.row("task time", latencyText(h) + (sink == 42 ? " " : ""), v);
+        report.note("a p99 far above the p50 here means other work kept this process off the CPU; read the tails below with it");
+    }
+
+    /** Deterministic integer work that the JIT cannot remove (the result is used). */
+    private static long spin(long iterations) {
+        long x = 0x9E3779B97F4A7C15L;
+        for (long i = 0; i < iterations; i++) {
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
+        }
+        return x;
     }
 
     // ---- 1. raw fsync ---------------------------------------------------------------------------
