@@ -318,12 +318,15 @@ public final class MergedLog implements AutoCloseable {
         @Override
         public void onDurable(List<AppendedRecord> batch) {
             List<Durable> durable = new java.util.ArrayList<>(batch.size());
-            for (AppendedRecord r : batch) {
-                Entry e = parse(r.bytes(), r.position());
-                fold(e, r.position(), r.index());
-                durable.add(new Durable(e.getOrigin(), e.getSeq(), r.position(), r.bytes()));
-            }
+            // Folded under the append lock: entry factories run under it too (bill numbers, refund
+            // checks), so none of them ever sees an entry in the index (own durable seq moved past it)
+            // but not yet in the state. Without it two bills could get the same number.
             synchronized (appendLock) {
+                for (AppendedRecord r : batch) {
+                    Entry e = parse(r.bytes(), r.position());
+                    fold(e, r.position(), r.index());
+                    durable.add(new Durable(e.getOrigin(), e.getSeq(), r.position(), r.bytes()));
+                }
                 for (Durable d : durable) {
                     queuedRemote.remove(d.origin() + "/" + d.seq());
                 }

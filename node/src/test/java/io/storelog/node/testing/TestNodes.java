@@ -43,6 +43,14 @@ public final class TestNodes {
 
     /** A till config on loopback with any free port, its data under {@code dir}, the test catalog loaded. */
     public static NodeConfig till(Path dir, String id, Map<String, String> extra) {
+        return ConfigLoader.load(Optional.empty(), tillOverrides(dir, id, extra));
+    }
+
+    /**
+     * The overrides {@link #till} loads, as key/value pairs: what a test passes to a node it starts in
+     * another JVM, so that node runs on exactly the config an in-process node would.
+     */
+    public static Map<String, String> tillOverrides(Path dir, String id, Map<String, String> extra) {
         Map<String, String> o = new HashMap<>();
         o.put(ConfigKeys.NODE_ID, id);
         o.put(ConfigKeys.STORE_ID, "test-store");
@@ -52,6 +60,6 @@ public final class TestNodes {
         o.put(ConfigKeys.STORE_TIME_ZONE, "Europe/Berlin");
         o.put(ConfigKeys.CATALOG_FILE, writeCatalog(dir).toString());
         o.putAll(extra);
-        return ConfigLoader.load(Optional.empty(), o);
+        return o;
     }
 }
