@@ -77,7 +77,7 @@ public final class TestCluster implements AutoCloseable {
         this.nodeOverrides = Map.copyOf(b.nodeOverrides);
         this.catalog = writeCatalog(dir);
         for (int i = 0; i < b.nodes; i++) {
-            members.add(new Member(i, b.prefix + i, dir.resolve(b.prefix + i), freePort()));
+            members.add(new Member(i, b.prefix + i, dir.resolve(b.prefix + i), fixedPort()));
         }
         for (String link : links) {
             int i = Integer.parseInt(link.split(":")[0]);
@@ -464,7 +464,40 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
-    /** A loopback port free right now. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+    /**
+     * A loopback port a node can listen on across restarts. It is taken below the kernel's ephemeral
+     * range: a port from that range, free while its node is down, can be taken as the local port of any
+     * outgoing connection (a proxy dialling, a node dialling), and the node would not restart on it.
+     */
+    public static int fixedPort() {
+        int low = 32768;
+        try {
+            // (Files.readString reads a procfs file short: read it by lines.)
+            String[] range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+");
+            low = Math.max(10_000, Integer.parseInt(range[0]));
+        } catch (IOException | RuntimeException e) {
+            // Not Linux: assume the IANA range starts at 49152 or Linux's default.
+        }
+        int from = Math.max(1024, Math.min(20_000, low - 2_000));
+        java.util.Random rnd = new java.util.Random();
+        for (int attempt = 0; attempt < 1_000; attempt++) {
+            int port = from + rnd.nextInt(Math.max(1, low - from));
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                return port;
+            } catch (IOException e) {
+                // Taken by someone else: try another.
+            }
+        }
+        return freePort();
+    }
+
+    /** A loopback port free right now (from the ephemeral range). */
     public static int freePort() {
         try (ServerSocket s = new ServerSocket()) {
             s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
