@@ -12,10 +12,13 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.storelog.config.HostPort;
 import io.storelog.node.StoreLogException;
 import io.storelog.node.merge.MergedLog;
@@ -71,6 +74,12 @@ public final class Replicator implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean caughtUp;
     private Channel server;
+    /**
+     * Every peer channel, in handshake or linked, inbound or dialled: close() closes them itself. Shutting
+     * the event loop group down with no quiet period can end a loop before it closed its channels, which
+     * left sockets open and unread: peers kept a dead link "connected" and refused the node's new one.
+     */
+    private final ChannelGroup channels = new DefaultChannelGroup("storelog-peers", GlobalEventExecutor.INSTANCE);
 
     /**
      * A replicator for {@code log}; {@code frozenOrigins} maps origins in conflict to their lowest
@@ -208,6 +217,12 @@ public final class Replicator implements AutoCloseable {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                channels.add(ch);
+                if (closed) {
+                    // close() may have run its sweep before this channel joined the group.
+                    ch.close();
+                    return;
+                }
                 ch.pipeline()
                         .addLast("frames", new FrameDecoder(options.maxFrameBytes()))
                         .addLast("messages", new MessageDecoder())
@@ -480,6 +495,7 @@ public final class Replicator implements AutoCloseable {
         if (server != null) {
             server.close().syncUninterruptibly();
         }
+        channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         thread.shutdownNow();
         waiters.forEach(w -> w.done().complete(false));
