@@ -10,8 +10,9 @@ public interface DurableListener {
     void onDurable(List<AppendedRecord> batch);
 
     /**
-     * A write failed: every record after {@code lastDurableIndex} that was handed out is void, and the
-     * indexes after it will be given to later appends.
+     * A write failed: every append after {@code lastDurableIndex} that was pending has failed, and the
+     * indexes after it will be given to later appends. Until this returns and the segment is repaired,
+     * every append is refused with {@code cause}, so nothing queued from before the failure slips in.
      */
     default void onFailed(long lastDurableIndex, StoreLogException cause) {
     }

@@ -105,7 +105,9 @@ final class LogRecovery {
             if (headerProblem != null) {
                 if (last && name.inProgress() && size <= SegmentFormat.HEADER_BYTES) {
                     // Created, but the power went before its header was forced: no record was ever in it.
-                    cutTail(name.name(), file, 0, size);
+                    if (size > 0) {
+                        cutTail(name.name(), file, 0, size);
+                    }
                     file.close();
                     storage.delete(name.name());
                     storage.syncDirectory();

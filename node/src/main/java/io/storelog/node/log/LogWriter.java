@@ -81,6 +81,16 @@ final class LogWriter {
         return lastDurableIndex;
     }
 
+    /** The error appends are refused with right now, or null. */
+    StoreLogException refusal() {
+        lock.lock();
+        try {
+            return refusal;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Queues an append, or fails it at once if the log is closed or refusing appends. */
     void enqueue(Pending pending) {
         StoreLogException rejected;

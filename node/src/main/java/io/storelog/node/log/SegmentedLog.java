@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -185,6 +186,14 @@ public final class SegmentedLog implements AutoCloseable {
     /** Index of the last durable record; 0 for an empty log. */
     public long lastDurableIndex() {
         return writer.lastDurableIndex();
+    }
+
+    /**
+     * The error appends are refused with right now: while the log repairs itself after a failed write,
+     * or until restart if that repair failed. Empty while appends are taken.
+     */
+    public Optional<StoreLogException> failure() {
+        return Optional.ofNullable(writer.refusal());
     }
 
     /** The options this log was opened with. */

@@ -92,8 +92,8 @@ final class LogTesting {
 
         @Override
         public void onFailed(long lastDurableIndex, io.storelog.node.StoreLogException cause) {
-            failedAt.add(lastDurableIndex);
             failures.add(cause);
+            failedAt.add(lastDurableIndex);
         }
     }
 }

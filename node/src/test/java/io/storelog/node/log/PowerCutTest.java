@@ -65,8 +65,8 @@ class PowerCutTest {
         if (seed % 2 == 0) {
             // Strike inside the writer's work: just before its n-th fsync, or n-th change of any kind.
             CompletableFuture<PowerCutStorage> cut = seed % 4 == 0
-                    ? disk.cutPowerBeforeFsync(1 + random.nextInt(1000), random)
-                    : disk.cutPowerBefore(10 + random.nextInt(3000), random);
+                    ? disk.cutPowerBeforeFsync(1 + random.nextInt(400), random)
+                    : disk.cutPowerBefore(10 + random.nextInt(1500), random);
             survivor = cut.get(30, TimeUnit.SECONDS);
             ackedBeforeCut = acked;
         } else {

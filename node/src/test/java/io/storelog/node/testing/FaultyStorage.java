@@ -26,6 +26,7 @@ public final class FaultyStorage implements LogStorage {
     private volatile String truncateError;
     private volatile String directoryError;
     private volatile Gate forceGate;
+    private final AtomicLong failedForces = new AtomicLong();
 
     /** Faultless until told otherwise. */
     public FaultyStorage(LogStorage delegate) {
@@ -60,6 +61,11 @@ public final class FaultyStorage implements LogStorage {
     /** Every rename, delete and directory sync throws an IOException with this message; null heals. */
     public void failDirectoryOps(String message) {
         directoryError = message;
+    }
+
+    /** How many fsyncs were made to fail so far. */
+    public long failedForces() {
+        return failedForces.get();
     }
 
     /** Makes the next fsyncs wait at a gate until it is opened. */
@@ -188,7 +194,11 @@ public final class FaultyStorage implements LogStorage {
             if (gate != null) {
                 gate.pass();
             }
-            fail(forceError);
+            String error = forceError;
+            if (error != null) {
+                failedForces.incrementAndGet();
+                throw new IOException(error);
+            }
             file.force();
         }
 
