@@ -110,7 +110,7 @@ public final class AppendBench implements Callable<Integer> {
     @Option(names = "--profile", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "after the timed runs, profile the top writer level and a recovery with JFR (default on)")
     boolean profile;
-    @Option(names = "--keep-data", description = "keep the data directories afterwards")
+    @Option(names = "--keep-data", description = "keep the recovery log and catalogs afterwards (other data directories are removed as each part ends)")
     boolean keepData;
 
     @Spec
@@ -666,7 +666,9 @@ public final class AppendBench implements Callable<Integer> {
                 summary.forEach(report::note);
             }
         }
-        deleteTree(data);
+        if (!keepData) {
+            deleteTree(data);
+        }
 
         String note = built == TARGET_RECOVERY_ENTRIES ? "" : "log had " + String.format(Locale.ROOT, "%,d", built)
                 + " entries, not 1,000,000";
