@@ -5,8 +5,8 @@ package io.storelog.node.log;
  *
  * @param segmentBytes    a segment is rolled before a record would take it past this size
  *                        (a record larger than a segment gets a segment of its own)
- * @param maxBatchRecords most records written with one fsync
- * @param maxBatchBytes   most framed bytes written with one fsync (a single larger record goes alone)
+ * @param maxBatchRecords most records coalesced into one fsync (a larger group goes alone)
+ * @param maxBatchBytes   most framed bytes coalesced into one fsync (a larger record or group goes alone)
  * @param maxRecordBytes  largest record accepted by append
  */
 public record LogOptions(long segmentBytes, int maxBatchRecords, int maxBatchBytes, int maxRecordBytes) {

@@ -118,7 +118,7 @@ final class LogRecovery {
             }
             SegmentScanner scanner = new SegmentScanner(file, SegmentFormat.HEADER_BYTES, size);
             long count = 0;
-            long end = SegmentFormat.HEADER_BYTES;
+            long end;
             SegmentScanner.Step step;
             while ((step = scanner.next()) == SegmentScanner.Step.RECORD) {
                 count++;

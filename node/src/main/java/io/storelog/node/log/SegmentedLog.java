@@ -94,9 +94,8 @@ public final class SegmentedLog implements AutoCloseable {
     }
 
     /**
-     * Appends records as one group: they get consecutive indexes and become durable (or fail) together.
-     * A group of more than one record must fit one batch ({@link LogOptions#maxBatchRecords()} records,
-     * {@link LogOptions#maxBatchBytes()} framed bytes).
+     * Appends records as one group: they get consecutive indexes, land in one segment and become durable
+     * (or fail) together. A group larger than the batch limits is written as a batch of its own.
      */
     public CompletableFuture<List<AppendedRecord>> appendAll(List<byte[]> records) {
         Objects.requireNonNull(records, "records");
@@ -114,9 +113,10 @@ public final class SegmentedLog implements AutoCloseable {
             copies.add(record.clone());
             bytes += SegmentFormat.frameBytes(record.length);
         }
-        if (records.size() > 1 && (records.size() > options.maxBatchRecords() || bytes > options.maxBatchBytes())) {
-            return rejected("a group of " + records.size() + " records (" + bytes + " bytes framed) exceeds one batch ("
-                    + options.maxBatchRecords() + " records, " + options.maxBatchBytes() + " bytes)");
+        if (bytes > SegmentFormat.MAX_RECORD_BYTES) {
+            // The writer frames a group into one buffer; beyond this the group would not fit one.
+            return rejected("a group of " + records.size() + " records takes " + bytes + " bytes framed, more than "
+                    + SegmentFormat.MAX_RECORD_BYTES);
         }
         CompletableFuture<List<AppendedRecord>> future = new CompletableFuture<>();
         writer.enqueue(LogWriter.Pending.group(List.copyOf(copies), future));

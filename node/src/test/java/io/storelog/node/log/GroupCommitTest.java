@@ -149,16 +149,24 @@ class GroupCommitTest {
             assertThat(failure(log.append(new byte[0])).code()).isEqualTo(ErrorCode.BAD_REQUEST);
             assertThat(failure(log.appendAll(List.of(new byte[10], new byte[501]))).code())
                     .isEqualTo(ErrorCode.BAD_REQUEST);
-            assertThat(failure(log.appendAll(List.of(new byte[10], new byte[10], new byte[10], new byte[10],
-                    new byte[10]))).getMessage()).contains("exceeds one batch");
-            assertThat(failure(log.appendAll(List.of(new byte[400], new byte[400], new byte[400]))).code())
-                    .isEqualTo(ErrorCode.BAD_REQUEST);
             assertThat(log.appendAll(List.of())).isCompletedWithValue(List.of());
             assertThat(log.lastDurableIndex()).isEqualTo(1);
             assertThat(disk.bytes(SegmentFormat.inProgressName(1))).hasSize((int) sizeBefore);
             assertThat(join(log.append(new byte[500])).index()).isEqualTo(2);
         }
-        assertThat(meters.get("storelog.log.errors").tag("code", "BAD_REQUEST").counter().count()).isEqualTo(6);
+        assertThat(meters.get("storelog.log.errors").tag("code", "BAD_REQUEST").counter().count()).isEqualTo(4);
+    }
+
+    @Test
+    void aGroupLargerThanTheBatchLimitsIsWrittenAsOneBatchOfItsOwn() throws Exception {
+        LogOptions options = new LogOptions(1 << 20, 4, 1000, 500);
+        try (SegmentedLog log = open(options, DurableListener.none())) {
+            List<byte[]> group = records(random, 9, 300, 400);
+            List<AppendedRecord> appended = join(log.appendAll(group));
+            assertThat(appended).extracting(AppendedRecord::index).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+            assertThat(replayAll(log)).isEqualTo(appended);
+        }
+        assertThat(meters.get("storelog.log.batch.records").summary().max()).isEqualTo(9);
     }
 
     @Test
