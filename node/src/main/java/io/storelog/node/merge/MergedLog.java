@@ -59,7 +59,7 @@ public final class MergedLog implements AutoCloseable {
     private final HybridLogicalClock clock;
     private final EntryIndex index = new EntryIndex();
     private final Object appendLock = new Object();
-    private final List<Runnable> failureListeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.LongConsumer> failureListeners = new CopyOnWriteArrayList<>();
     private final List<java.util.function.Consumer<List<Durable>>> durableListeners = new CopyOnWriteArrayList<>();
     /** Guarded by appendLock: highest seq per origin queued for the writer, durable or not. */
     private final java.util.Map<String, Long> queuedHighest = new java.util.HashMap<>();
@@ -128,9 +128,10 @@ public final class MergedLog implements AutoCloseable {
                     .build();
             written = log.append(entry.toByteArray());
             if (written.isCompletedExceptionally()) {
-                // Refused at once (log repairing after a failed write, or closed): the seq was not
-                // used, so it is handed out again, and reservations made for it are dropped.
-                failureListeners.forEach(Runnable::run);
+                // Refused at once (an oversized entry, or the log repairing after a failed write, or
+                // closed): this seq was not used and is handed out again; only reservations made for
+                // it (the newest) are void, earlier appends in flight keep theirs.
+                failureListeners.forEach(l -> l.accept(seq));
             } else {
                 nextOwnSeq = seq + 1;
                 queuedHighest.put(origin, seq);
@@ -234,8 +235,11 @@ public final class MergedLog implements AutoCloseable {
         }
     }
 
-    /** Runs under the append lock whenever own appends failed: reservations above the durable own seq are void. */
-    public void onWriteFailure(Runnable listener) {
+    /**
+     * Runs under the append lock whenever own appends failed, with the first seq that failed:
+     * reservations made for that seq and any later one are void.
+     */
+    public void onWriteFailure(java.util.function.LongConsumer listener) {
         failureListeners.add(listener);
     }
 
@@ -289,12 +293,12 @@ public final class MergedLog implements AutoCloseable {
 
     /** Rebuilds the state from the log up to {@code upToIndex} with a lowered freeze point. Rare: only on conflicts. */
     private void refold(io.storelog.protocol.ConflictEvidence evidence, long upToIndex) {
-        state.resetForRefold(evidence);
-        log.replay((idx, position, bytes) -> {
+        // One state write lock over reset and replay: no reader (API, digest, a cart's retry check) sees a half-built state.
+        state.refold(evidence, apply -> log.replay((idx, position, bytes) -> {
             if (idx <= upToIndex) {
-                state.apply(parse(bytes, position), position);
+                apply.accept(parse(bytes, position), position);
             }
-        });
+        }));
     }
 
     private static Entry parse(byte[] bytes, long position) {
@@ -347,7 +351,8 @@ public final class MergedLog implements AutoCloseable {
                 // Everything queued failed with the batch: the durable index is the truth again.
                 queuedHighest.clear();
                 queuedRemote.clear();
-                failureListeners.forEach(Runnable::run);
+                long firstFailed = nextOwnSeq;
+                failureListeners.forEach(l -> l.accept(firstFailed));
             }
         }
     }

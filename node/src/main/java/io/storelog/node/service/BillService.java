@@ -61,10 +61,9 @@ public final class BillService {
         this.billsCounter = meters.counter("storelog.bills");
         this.refundsCounter = meters.counter("storelog.refunds");
         // A failed write rolls the seq back; reservations above the durable end are void.
-        log.onWriteFailure(() -> {
-            long durable = log.ownDurableSeq();
-            inflightNumbers.tailMap(durable, false).clear();
-            inflightRefunds.tailMap(durable, false).clear();
+        log.onWriteFailure(firstFailed -> {
+            inflightNumbers.tailMap(firstFailed, true).clear();
+            inflightRefunds.tailMap(firstFailed, true).clear();
         });
     }
 
