@@ -69,6 +69,8 @@ public final class Replicator implements AutoCloseable {
     private final Map<HostPort, String> namesByAddress = new HashMap<>();
     /** Replication thread only: writes waiting for enough peers to hold them. */
     private final List<ReplicaWaiter> waiters = new ArrayList<>();
+    /** Every replica wait not yet answered, whatever thread: close() answers them (false) so no bill waits forever. */
+    private final Set<CompletableFuture<Boolean>> replicaWaits = ConcurrentHashMap.newKeySet();
     private final Map<String, PeerStatus> statusView = new ConcurrentHashMap<>();
     private final AtomicBoolean pumpScheduled = new AtomicBoolean();
     private volatile boolean closed;
@@ -179,20 +181,30 @@ public final class Replicator implements AutoCloseable {
         }
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         long started = System.nanoTime();
-        thread.execute(() -> {
-            if (holders(origin, seq) >= needed) {
-                done.complete(true);
-            } else if (sessions.isEmpty()) {
-                done.complete(false);
-            } else {
-                ReplicaWaiter w = new ReplicaWaiter(origin, seq, needed, done);
-                waiters.add(w);
-                thread.schedule(() -> {
-                    waiters.remove(w);
+        // Tracked until complete: close() answers every wait still open, queued or not (shutdownNow drops queued tasks).
+        replicaWaits.add(done);
+        done.whenComplete((ok, t) -> replicaWaits.remove(done));
+        try {
+            thread.execute(() -> {
+                if (holders(origin, seq) >= needed) {
+                    done.complete(true);
+                } else if (sessions.isEmpty()) {
                     done.complete(false);
-                }, options.ackTimeoutMillis(), TimeUnit.MILLISECONDS);
-            }
-        });
+                } else {
+                    ReplicaWaiter w = new ReplicaWaiter(origin, seq, needed, done);
+                    waiters.add(w);
+                    thread.schedule(() -> {
+                        waiters.remove(w);
+                        done.complete(false);
+                    }, options.ackTimeoutMillis(), TimeUnit.MILLISECONDS);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            done.complete(false);
+        }
+        if (closed) {
+            done.complete(false);
+        }
         return done.whenComplete((ok, t) -> {
             if (Boolean.TRUE.equals(ok)) {
                 metrics.replicaWait.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -498,7 +510,8 @@ public final class Replicator implements AutoCloseable {
         channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         thread.shutdownNow();
-        waiters.forEach(w -> w.done().complete(false));
+        // The bills are durable here; no peer is known to hold them.
+        replicaWaits.forEach(w -> w.complete(false));
     }
 
     private record ReplicaWaiter(String origin, long seq, int needed, CompletableFuture<Boolean> done) {
