@@ -21,10 +21,10 @@ import java.util.concurrent.RejectedExecutionException;
 
 /** Hands each decoded request to the routes on a worker thread and writes the answer back. */
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private final ApiRoutes routes;
+    private final Router routes;
     private final ExecutorService workers;
 
-    ApiHandler(ApiRoutes routes, ExecutorService workers) {
+    ApiHandler(Router routes, ExecutorService workers) {
         this.routes = routes;
         this.workers = workers;
     }

@@ -25,7 +25,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The routes of a store node's HTTP API (see README "HTTP API"). Runs on worker threads, never the event loop. */
-final class ApiRoutes {
+public final class ApiRoutes implements Router {
     private static final int SEARCH_LIMIT = 50;
 
     private final StoreNode node;
@@ -33,13 +33,15 @@ final class ApiRoutes {
     private final Map<String, Counter> errorCounters = new ConcurrentHashMap<>();
     private final int exponent;
 
-    ApiRoutes(StoreNode node) {
+    /** The routes of a store node. */
+    public ApiRoutes(StoreNode node) {
         this.node = node;
         this.apiToken = node.config().http().apiToken();
         this.exponent = node.config().store().currency().getDefaultFractionDigits();
     }
 
-    CompletableFuture<ApiResponse> handle(ApiRequest r, String authorization) {
+    @Override
+    public CompletableFuture<ApiResponse> handle(ApiRequest r, String authorization) {
         try {
             CompletableFuture<ApiResponse> out = route(r, authorization);
             return out.exceptionally(t -> countError(errorResponse(t)));
@@ -271,7 +273,8 @@ final class ApiRoutes {
         return r;
     }
 
-    static ApiResponse errorResponse(Throwable t) {
+    /** The JSON error answer for a failure. */
+    public static ApiResponse errorResponse(Throwable t) {
         while (t instanceof CompletionException && t.getCause() != null) {
             t = t.getCause();
         }
@@ -281,7 +284,8 @@ final class ApiRoutes {
         return error(500, "INTERNAL", "internal error: " + t);
     }
 
-    static ApiResponse error(int status, String code, String message) {
+    /** A JSON error answer. */
+    public static ApiResponse error(int status, String code, String message) {
         return json(status, Json.object().put("error", message).put("code", code));
     }
 

@@ -34,6 +34,12 @@ public final class HttpApiServer implements AutoCloseable {
 
     /** Binds the API of {@code node} to its configured address and port. */
     public static HttpApiServer start(StoreNode node) {
+        return start(node.config().http().bind(), node.config().http().port(), node.config().http().maxBodyBytes(),
+                new ApiRoutes(node));
+    }
+
+    /** Serves {@code routes} on {@code bind:port}, refusing bodies above {@code maxBody} bytes. */
+    public static HttpApiServer start(String bind, int port, int maxBody, Router routes) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         AtomicInteger n = new AtomicInteger();
         ExecutorService workers = Executors.newFixedThreadPool(4, r -> {
@@ -41,8 +47,6 @@ public final class HttpApiServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        ApiRoutes routes = new ApiRoutes(node);
-        int maxBody = node.config().http().maxBodyBytes();
         try {
             Channel ch = new ServerBootstrap()
                     .group(group)
@@ -57,7 +61,7 @@ public final class HttpApiServer implements AutoCloseable {
                                     .addLast(new ApiHandler(routes, workers));
                         }
                     })
-                    .bind(new InetSocketAddress(node.config().http().bind(), node.config().http().port()))
+                    .bind(new InetSocketAddress(bind, port))
                     .syncUninterruptibly()
                     .channel();
             return new HttpApiServer(group, workers, ch);
