@@ -1,0 +1,64 @@
+package io.storelog.console.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.storelog.console.StoreLogCli;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The replication benchmark end to end with tiny parameters (no Ignite): it runs and writes figures that are not zero. */
+class ReplicateBenchSmokeTest {
+
+    @Test
+    @Timeout(120)
+    void tinyRunWritesAResultsFileWithNonZeroFigures(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("results");
+        Path data = tmp.resolve("disk");
+        String[] args = {"bench", "replicate", "--nodes", "3", "--seconds", "1", "--catch-up-entries", "2000",
+            "--dir", data.toString(), "--out-dir", out.toString()};
+
+        assertThat(StoreLogCli.execute(args)).isZero();
+
+        List<Path> files;
+        try (Stream<Path> s = Files.list(out)) {
+            files = s.sorted().toList();
+        }
+        Path txt = files.stream().filter(p -> p.toString().endsWith(".txt")).findFirst().orElseThrow();
+        assertThat(txt.getFileName().toString()).matches("replicate-\\d{8}T\\d{6}Z\\.txt");
+        assertThat(files.stream().anyMatch(p -> p.toString().endsWith(".json"))).isTrue();
+        String text = Files.readString(txt);
+
+        assertThat(text).containsPattern("git commit\\s+([0-9a-f]{40}(-dirty)?|unknown.*)\\n");
+        assertThat(text).containsPattern("nproc\\s+Runtime.availableProcessors=\\d+, nproc command=");
+        assertThat(text).containsPattern("filesystem\\s+\\S+ on \\S+");
+        assertThat(text).contains("command                            storelog " + String.join(" ", args));
+
+        assertThat(figure(text, "durable bills/s\\s+([\\d,]+)")).as("aggregate bills/s").isPositive();
+        assertThat(figure(text, "bill answer latency\\s+p50\\s+([\\d.]+) ms")).as("bill p50").isPositive();
+        assertThat(figure(text, "Raw fsync[^\\n]*\\n\\s+latency\\s+p50\\s+([\\d.]+) ms")).as("fsync p50").isPositive();
+        assertThat(figure(text, "bill p99 / raw fsync p99\\s+([\\d.]+)")).as("p99 ratio").isPositive();
+        assertThat(figure(text, "lag to EVERY other node\\s+p50\\s+([\\d.]+) ms")).as("lag p50").isNotNegative();
+        assertThat(figure(text, "lag to EVERY other node[^\\n]*\\(n=([\\d,]+)\\)")).as("lag samples").isPositive();
+        assertThat(figure(text, "catch-up\\s+([\\d,]+) missing entries")).as("entries caught up").isEqualTo(2000);
+        assertThat(figure(text, "missing entries in [\\d.]+ s = ([\\d,]+) entries/s")).as("catch-up rate").isPositive();
+        assertThat(figure(text, "cut off: durable bills/s\\s+([\\d,]+)")).as("cut-off bills/s").isPositive();
+        assertThat(text).contains("== Targets").contains("PASS  a cut-off StoreLog lane keeps billing");
+        // The benchmark cleans up after itself on the disk under test.
+        try (Stream<Path> s = Files.list(data)) {
+            assertThat(s.toList()).isEmpty();
+        }
+    }
+
+    private static double figure(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertThat(m.find()).as("%s in the results file", regex).isTrue();
+        return Double.parseDouble(m.group(1).replace(",", ""));
+    }
+}
