@@ -76,7 +76,11 @@ public final class DataDirectory {
         requireName("node", node);
         Path absolute = dir.toAbsolutePath();
         try {
-            Files.createDirectories(absolute);
+            if (!Files.isDirectory(absolute)) {
+                Files.createDirectories(absolute);
+                // Without this the whole directory, stamp and log included, could vanish in a power cut.
+                FileLogStorage.syncDir(absolute.getParent());
+            }
             Path stamp = absolute.resolve(STAMP);
             DataDirectory opened;
             if (Files.exists(stamp)) {

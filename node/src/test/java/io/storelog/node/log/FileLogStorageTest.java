@@ -110,6 +110,25 @@ class FileLogStorageTest {
     }
 
     @Test
+    void openHandlesSurviveARenameAndOnlyPlainNamesAreAccepted() throws Exception {
+        FileLogStorage storage = new FileLogStorage(temp.resolve("nested/log"));
+        try (StorageFile f = storage.open("a")) {
+            f.write(ByteBuffer.wrap("abc".getBytes()), 0);
+            storage.rename("a", "b");
+            f.write(ByteBuffer.wrap("def".getBytes()), 3);
+            f.force();
+            storage.syncDirectory();
+        }
+        assertThat(storage.list()).containsExactly("b");
+        assertThat(Files.readString(temp.resolve("nested/log/b"))).isEqualTo("abcdef");
+        storage.delete("b");
+        storage.delete("b");
+        assertThat(storage.list()).isEmpty();
+        assertThatThrownBy(() -> storage.open("../escape")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> storage.open("")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aReaderThatIsInterruptedDoesNotBreakTheLog() throws Exception {
         Path dir = temp.resolve("log");
         try (SegmentedLog log = open(new FileLogStorage(dir), LogOptions.defaults())) {
