@@ -101,6 +101,7 @@ public final class CliFlags {
         m.put("--http-bind", ConfigKeys.HTTP_BIND);
         m.put("--time-zone", ConfigKeys.STORE_TIME_ZONE);
         m.put("--stores", ConfigKeys.HQ_STORES_FILE);
+        m.put("--ignite-addresses", ConfigKeys.HQ_IGNITE_ADDRESSES);
         return Collections.unmodifiableMap(m);
     }
 

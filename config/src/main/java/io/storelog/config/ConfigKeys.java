@@ -28,6 +28,8 @@ public final class ConfigKeys {
     public static final String HQ_URL = "hq.url";
     public static final String HQ_TOKEN = "hq.token";
     public static final String HQ_STORES_FILE = "hq.stores-file";
+    public static final String HQ_IGNITE_ADDRESSES = "hq.ignite-addresses";
+    public static final String HQ_IGNITE_PORT = "hq.ignite-port";
     public static final String CATALOG_FILE = "catalog.file";
     public static final String LOG_SEGMENT_BYTES = "log.segment-bytes";
     public static final String LOG_MAX_BATCH_RECORDS = "log.max-batch-records";
@@ -49,6 +51,8 @@ public final class ConfigKeys {
     public static final int DEFAULT_HTTP_MAX_BODY_BYTES = 1024 * 1024;
     public static final int MIN_HTTP_MAX_BODY_BYTES = 1024;
     public static final int DEFAULT_PEER_PORT = 9080;
+    /** Ignite's own default discovery port; the embedded HQ node listens on it on loopback only. */
+    public static final int DEFAULT_HQ_IGNITE_PORT = 47500;
     /** Peers are other machines on the store LAN, so the peer port listens on every interface. */
     public static final String DEFAULT_PEER_BIND = "0.0.0.0";
     public static final long DEFAULT_LOG_SEGMENT_BYTES = 64L * 1024 * 1024;
@@ -66,14 +70,14 @@ public final class ConfigKeys {
     public static final List<String> ALL = List.of(
             NODE_ID, NODE_ROLE, STORE_ID, STORE_KEY, STORE_TIME_ZONE, STORE_CURRENCY, STORE_TAX_CLASSES,
             DATA_DIR, HTTP_PORT, HTTP_BIND, HTTP_API_TOKEN, HTTP_MAX_BODY_BYTES, PEER_PORT, PEER_BIND, PEER_PEERS,
-            HQ_URL, HQ_TOKEN, HQ_STORES_FILE, CATALOG_FILE, LOG_SEGMENT_BYTES, LOG_MAX_BATCH_RECORDS,
+            HQ_URL, HQ_TOKEN, HQ_STORES_FILE, HQ_IGNITE_ADDRESSES, HQ_IGNITE_PORT, CATALOG_FILE, LOG_SEGMENT_BYTES, LOG_MAX_BATCH_RECORDS,
             REPLICATION_ACK_REPLICAS, REPLICATION_ACK_TIMEOUT_MS);
 
     /** Keys whose value is a map (name -> value) rather than a single value or a list. */
     public static final Set<String> MAP_KEYS = Set.of(STORE_TAX_CLASSES);
 
     /** Keys whose value is a list (a YAML sequence, or comma-separated text in an override). */
-    public static final Set<String> LIST_KEYS = Set.of(PEER_PEERS);
+    public static final Set<String> LIST_KEYS = Set.of(PEER_PEERS, HQ_IGNITE_ADDRESSES);
 
     private static final Set<String> KEYS = Set.copyOf(ALL);
     private static final Set<String> SECTIONS = sections();

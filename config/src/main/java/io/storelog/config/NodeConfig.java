@@ -44,6 +44,9 @@ public record NodeConfig(NodeSection node, StoreSection store, HttpSection http,
         if (hq.storesFile().isPresent()) {
             throw ConfigException.invalid(ConfigKeys.HQ_STORES_FILE, "is read only by role hq, but node.role is " + role.text());
         }
+        if (hq.externalIgnite()) {
+            throw ConfigException.invalid(ConfigKeys.HQ_IGNITE_ADDRESSES, "is read only by role hq, but node.role is " + role.text());
+        }
         if (hq.token().isPresent() && hq.url().isEmpty()) {
             throw ConfigException.invalid(ConfigKeys.HQ_TOKEN, "is set but hq.url is not, so it would never be used");
         }

@@ -51,6 +51,9 @@ class ConfigErrorsTest {
             hq.url                     | http://          | config key hq.url: 'http://' is not a URL
             hq.url                     | http:/path       | config key hq.url: 'http:/path' has no host
             hq.stores-file             | no-such.csv      | config key hq.stores-file: 'no-such.csv' does not exist
+            hq.ignite-addresses        | host-only        | config key hq.ignite-addresses: 'host-only' is not host:port
+            hq.ignite-addresses        | a:1,a:1          | config key hq.ignite-addresses: 'a:1' is listed twice
+            hq.ignite-port             | 70000            | config key hq.ignite-port: '70000' is not a port number
             catalog.file               | no-such.csv      | config key catalog.file: 'no-such.csv' does not exist
             log.segment-bytes          | 1000             | config key log.segment-bytes: '1000' is below the minimum 1048576
             log.segment-bytes          | 2GiB             | config key log.segment-bytes: '2147483648' is above the maximum 1073741824
@@ -78,6 +81,7 @@ class ConfigErrorsTest {
             role hq with hq.token          | node.role=hq,hq.token=t                         | hq.token    | config key hq.token: is for store nodes
             stores file on a till          | hq.stores-file=stores.csv                       | hq.stores-file | config key hq.stores-file: is read only by role hq, but node.role is till
             token without url              | hq.token=t                                      | hq.token    | config key hq.token: is set but hq.url is not
+            ignite addresses on a till     | hq.ignite-addresses=ignite:10800                | hq.ignite-addresses | config key hq.ignite-addresses: is read only by role hq, but node.role is till
             http and peer on one port      | http.port=9000,peer.port=9000                   | peer.port   | config key peer.port: '9000' is also http.port
             """)
     void badCombinationsAreRefusedOnce(String name, String pairs, String key, String expected) throws IOException {

@@ -174,6 +174,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void headquartersUsesEmbeddedIgniteUnlessAddressesAreGiven() {
+        NodeConfig embedded = ConfigLoader.load(Optional.empty(), Map.of("node.role", "hq"));
+        NodeConfig external = ConfigLoader.load(Optional.empty(),
+                Map.of("node.role", "hq", "hq.ignite-addresses", "ignite-1:10800, ignite-2:10800", "hq.ignite-port", "47600"));
+
+        assertThat(embedded.hq().externalIgnite()).isFalse();
+        assertThat(embedded.hq().ignitePort()).isEqualTo(ConfigKeys.DEFAULT_HQ_IGNITE_PORT);
+        assertThat(external.hq().externalIgnite()).isTrue();
+        assertThat(external.hq().igniteAddresses()).containsExactly(new HostPort("ignite-1", 10800), new HostPort("ignite-2", 10800));
+        assertThat(external.hq().ignitePort()).isEqualTo(47600);
+    }
+
+    @Test
     void secretsDoNotShowInToString() {
         NodeConfig c = ConfigLoader.load(Optional.empty(),
                 Map.of("store.key", "very-secret-key", "http.api-token", "api-secret", "hq.url", "http://h:1",
