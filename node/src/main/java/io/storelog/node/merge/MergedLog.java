@@ -67,6 +67,11 @@ public final class MergedLog implements AutoCloseable {
     private final java.util.Map<String, byte[]> queuedRemote = new java.util.HashMap<>();
     private final Timer appendLatency;
     private SegmentedLog log;
+    private final java.util.concurrent.ExecutorService completions = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "storelog-append-done");
+        t.setDaemon(true);
+        return t;
+    });
     private long nextOwnSeq;
     private volatile boolean ready;
     private boolean refoldAfterRecovery;
@@ -137,10 +142,12 @@ public final class MergedLog implements AutoCloseable {
                 queuedHighest.put(origin, seq);
             }
         }
-        return written.thenApply(rec -> {
+        // Hop off the log writer thread: whatever callers chain on (rendering, replies, replica waits)
+        // must not delay the next group commit.
+        return written.thenApplyAsync(rec -> {
             appendLatency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             return new Appended(entry, rec.position());
-        });
+        }, completions);
     }
 
     /**
@@ -315,6 +322,7 @@ public final class MergedLog implements AutoCloseable {
         if (log != null) {
             log.close();
         }
+        completions.shutdown();
     }
 
     /** Folds each durable batch on the writer thread, in log order, before the appenders hear of it. */
