@@ -7,6 +7,7 @@ import io.storelog.config.catalog.CatalogCsv;
 import io.storelog.config.catalog.CatalogItem;
 import io.storelog.node.api.HttpApiServer;
 import io.storelog.node.clock.HybridLogicalClock;
+import io.storelog.node.leader.LeaderService;
 import io.storelog.node.log.DataDirectory;
 import io.storelog.node.log.FileLogStorage;
 import io.storelog.node.log.LogOptions;
@@ -53,6 +54,7 @@ public final class StoreNode implements AutoCloseable {
     private StockService stock;
     private HttpApiServer http;
     private Replicator replicator;
+    private LeaderService leader;
     private boolean newIncarnation;
 
     private StoreNode(NodeConfig config) {
@@ -101,6 +103,7 @@ public final class StoreNode implements AutoCloseable {
                 gate, this::ready, meters);
         stock = new StockService(log, state);
         config.node().catalogFile().ifPresent(this::importCatalog);
+        leader = LeaderService.start(config, log, state, java.util.Optional.ofNullable(replicator));
         http = HttpApiServer.start(this);
     }
 
@@ -197,10 +200,18 @@ public final class StoreNode implements AutoCloseable {
         return java.util.Optional.ofNullable(replicator);
     }
 
+    /** Leader choice, uploads to headquarters and the HQ-confirmed mark. */
+    public LeaderService leader() {
+        return leader;
+    }
+
     @Override
     public void close() {
         if (http != null) {
             http.close();
+        }
+        if (leader != null) {
+            leader.close();
         }
         if (replicator != null) {
             replicator.close();

@@ -18,12 +18,15 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.storelog.config.HostPort;
 import io.storelog.node.StoreLogException;
 import io.storelog.node.merge.MergedLog;
 import io.storelog.node.merge.VersionVector;
 import io.storelog.protocol.Ack;
+import io.storelog.protocol.HqMark;
 import io.storelog.protocol.PeerMessage;
 import io.storelog.protocol.Resend;
 import java.net.InetSocketAddress;
@@ -54,6 +57,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Replicator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
+    /**
+     * A linked peer that sent nothing for this long is taken as gone and its link closed. Gossip goes
+     * out every second, so only a dead node or a pulled cable (no FIN, no RST: TCP would wait minutes)
+     * stays silent this long; the leader rule needs to notice within seconds.
+     */
+    static final long LINK_IDLE_MILLIS = 3_000;
 
     private final ReplicationOptions options;
     private final MergedLog log;
@@ -73,6 +82,8 @@ public final class Replicator implements AutoCloseable {
     private final Set<CompletableFuture<Boolean>> replicaWaits = ConcurrentHashMap.newKeySet();
     private final Map<String, PeerStatus> statusView = new ConcurrentHashMap<>();
     private final AtomicBoolean pumpScheduled = new AtomicBoolean();
+    /** Set on a channel whose handshake succeeded. */
+    private static final io.netty.util.AttributeKey<Boolean> LINKED = io.netty.util.AttributeKey.valueOf("storelog.linked");
     private volatile boolean closed;
     private volatile boolean caughtUp;
     private Channel server;
@@ -247,7 +258,15 @@ public final class Replicator implements AutoCloseable {
 
     /** Called on the event loop when a handshake succeeded: installs the link handler at once, so no message is missed. */
     private void established(ChannelHandlerContext ctx, PeerIdentity peer, HostPort dialled) {
+        ctx.channel().attr(LINKED).set(Boolean.TRUE);
         PeerSession session = new PeerSession(peer, ctx.channel(), metrics, options.maxBatchBytes(), options.maxBatchEntries());
+        ctx.pipeline().addLast("idle", new IdleStateHandler(LINK_IDLE_MILLIS, 0, 0, TimeUnit.MILLISECONDS) {
+            @Override
+            protected void channelIdle(ChannelHandlerContext c, IdleStateEvent evt) {
+                LOG.warn("node {}: no message from {} for {} ms; closing the link", options.node(), peer.node(), LINK_IDLE_MILLIS);
+                c.close();
+            }
+        });
         ctx.pipeline().addLast("link", new PeerLinkHandler(this, session, metrics));
         thread.execute(() -> {
             if (dialled != null) {
@@ -274,6 +293,7 @@ public final class Replicator implements AutoCloseable {
         LOG.info("node {} linked with {} ({}, {})", options.node(), node, session.peer.incarnation(),
                 session.peer.theyDialled() ? "inbound" : "outbound");
         send(session, PeerMessage.newBuilder().setVersionVector(Vectors.toProto(log.versionVector())).build());
+        sendHqMark(session);
         refreshStatus();
     }
 
@@ -308,7 +328,9 @@ public final class Replicator implements AutoCloseable {
             if (!done.isSuccess()) {
                 redial(peer, attempt);
             } else {
-                f.channel().closeFuture().addListener(c -> redial(peer, 0));
+                // Back off afresh only after a real link: a peer that answers but refuses the handshake
+                // (another store key, another store) is redialled with growing backoff, not 10 times a second.
+                f.channel().closeFuture().addListener(c -> redial(peer, f.channel().hasAttr(LINKED) ? 0 : attempt));
             }
         });
     }
@@ -365,6 +387,7 @@ public final class Replicator implements AutoCloseable {
                 LOG.warn("peer {} closed the link: {}", session.peer.node(), msg.getRefused().getReason());
                 session.channel.close();
             }
+            case HQ_MARK -> hqMarkSink.accept(session.peer.node(), msg.getHqMark());
             default -> throw new StoreLogException(io.storelog.node.ErrorCode.BAD_REQUEST,
                     "unexpected " + msg.getBodyCase() + " after the handshake");
         }
@@ -406,6 +429,24 @@ public final class Replicator implements AutoCloseable {
     }
 
     private java.util.function.Consumer<List<MergedLog.Conflict>> conflictSink = c -> { };
+    private volatile java.util.function.BiConsumer<String, HqMark> hqMarkSink = (node, mark) -> { };
+    private volatile Supplier<HqMark> hqMarkSource = () -> null;
+
+    /**
+     * Soft state about headquarters: {@code source} is asked for this node's mark at every gossip and
+     * on every new link; {@code sink} gets each peer's mark (peer node id, mark) on the replication thread.
+     */
+    public void hqMarks(Supplier<HqMark> source, java.util.function.BiConsumer<String, HqMark> sink) {
+        this.hqMarkSource = source;
+        this.hqMarkSink = sink;
+    }
+
+    private void sendHqMark(PeerSession s) {
+        HqMark mark = hqMarkSource.get();
+        if (mark != null) {
+            send(s, PeerMessage.newBuilder().setHqMark(mark).build());
+        }
+    }
 
     /** Where evidence of two different entries under one id goes (the conflict handling of the node). */
     public void onConflicts(java.util.function.Consumer<List<MergedLog.Conflict>> sink) {
@@ -454,8 +495,13 @@ public final class Replicator implements AutoCloseable {
 
     private void gossip() {
         PeerMessage vv = PeerMessage.newBuilder().setVersionVector(Vectors.toProto(log.versionVector())).build();
+        HqMark mark = sessions.isEmpty() ? null : hqMarkSource.get();
+        PeerMessage markMessage = mark == null ? null : PeerMessage.newBuilder().setHqMark(mark).build();
         for (PeerSession s : sessions.values()) {
             send(s, vv);
+            if (markMessage != null) {
+                send(s, markMessage);
+            }
         }
         refreshStatus();
     }

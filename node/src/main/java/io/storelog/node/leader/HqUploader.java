@@ -1,0 +1,358 @@
+package io.storelog.node.leader;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import io.storelog.node.merge.MergedLog;
+import io.storelog.node.merge.VersionVector;
+import io.storelog.protocol.CatalogFeed;
+import io.storelog.protocol.HqVector;
+import io.storelog.protocol.UploadBatch;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader's loop with headquarters. While this node leads: ask HQ what it holds, pull catalog
+ * changes, then send what HQ lacks per origin in seq order, in bounded batches read from the log on
+ * disk (only indexed entries are readable, and those are durable), following the vector HQ returns
+ * after each batch; a 409 means HQ holds less than assumed, so the upload resumes from what it says it
+ * holds. Failures back off exponentially with jitter. Nothing of the backlog is kept in memory but the
+ * batch in flight, so a week offline costs disk, not heap. Safety never depends on being the only
+ * uploader: HQ deduplicates by (origin, seq) and compares hashes.
+ *
+ * <p>All state is confined to one scheduler thread; HTTP completes on the client's own executor and
+ * every continuation hops back to that thread.
+ */
+final class HqUploader {
+    private static final Logger LOG = LoggerFactory.getLogger(HqUploader.class);
+    /** 409s in a row without progress before the cycle counts as failed (and backs off). */
+    private static final int MAX_CONFLICTS_IN_ROW = 5;
+    /** Catalog pages pulled in one cycle at most. */
+    private static final int MAX_CATALOG_PAGES = 100;
+
+    private final String node;
+    private final HqClient client;
+    private final MergedLog log;
+    private final HqMarks marks;
+    private final CatalogPuller catalog;
+    private final BooleanSupplier isLeader;
+    private final UploadSettings settings;
+    private final ScheduledExecutorService exec;
+    private final Backoff backoff;
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+
+    // ---- scheduler thread only ----
+    /** What HQ holds, as last heard from it this leadership; null = ask again. */
+    private VersionVector hqHeld;
+    private long hqHeldAtNanos;
+    private int failures;
+    private boolean running;
+    private boolean rerun;
+    private ScheduledFuture<?> next;
+    private long notBeforeNanos;
+    private int maxBatchBytes;
+
+    // ---- read by status ----
+    private volatile boolean leading;
+    private volatile boolean uploading;
+    private volatile String lastError;
+    private volatile boolean closed;
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong entriesSent = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong conflicts = new AtomicLong();
+
+    HqUploader(String node, HqClient client, MergedLog log, HqMarks marks, CatalogPuller catalog, BooleanSupplier isLeader,
+            UploadSettings settings, ScheduledExecutorService exec) {
+        this.node = node;
+        this.client = client;
+        this.log = log;
+        this.marks = marks;
+        this.catalog = catalog;
+        this.isLeader = isLeader;
+        this.settings = settings;
+        this.exec = exec;
+        this.backoff = new Backoff(settings.minBackoffMillis(), settings.maxBackoffMillis());
+        this.maxBatchBytes = settings.maxBatchBytes();
+    }
+
+    void start() {
+        // New durable entries (own or from peers) wake an idle leader; cheap on the writer thread.
+        log.onDurable(batch -> {
+            if (leading && !closed && wakeQueued.compareAndSet(false, true)) {
+                execute(() -> {
+                    wakeQueued.set(false);
+                    if (running) {
+                        rerun = true;
+                    } else {
+                        schedule(settings.lingerMillis());
+                    }
+                });
+            }
+        });
+        execute(() -> schedule(0));
+    }
+
+    /** Whether this node is uploading (it leads and HQ is configured here). */
+    boolean leading() {
+        return leading;
+    }
+
+    /** Whether a batch is in flight or the backlog is being worked through. */
+    boolean uploading() {
+        return uploading;
+    }
+
+    /** Why the last attempt failed, or null after a success. */
+    String lastError() {
+        return lastError;
+    }
+
+    long batchesSent() {
+        return batches.get();
+    }
+
+    long entriesSent() {
+        return entriesSent.get();
+    }
+
+    void close() {
+        closed = true;
+    }
+
+    // ---- the loop ----
+
+    private void execute(Runnable r) {
+        try {
+            exec.execute(r);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // Shutting down: nothing more to do.
+        }
+    }
+
+    /** Runs a cycle after {@code delayMillis}, never earlier than a backoff allows, never twice. */
+    private void schedule(long delayMillis) {
+        if (closed) {
+            return;
+        }
+        long wait = Math.max(delayMillis, TimeUnit.NANOSECONDS.toMillis(notBeforeNanos - System.nanoTime()));
+        wait = Math.max(0, wait);
+        if (next != null) {
+            if (!next.isDone() && next.getDelay(TimeUnit.MILLISECONDS) <= wait) {
+                return;
+            }
+            next.cancel(false);
+        }
+        try {
+            next = exec.schedule(this::runCycle, wait, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            next = null;
+        }
+    }
+
+    private void runCycle() {
+        next = null;
+        if (closed || running) {
+            return;
+        }
+        if (!isLeader.getAsBoolean()) {
+            if (leading) {
+                LOG.info("node {} no longer leads; stops uploading to headquarters", node);
+            }
+            leading = false;
+            uploading = false;
+            hqHeld = null;
+            catalog.reset();
+            schedule(settings.leaderCheckMillis());
+            return;
+        }
+        if (!leading) {
+            LOG.info("node {} leads the store; uploading to headquarters", node);
+            leading = true;
+            failures = 0;
+            notBeforeNanos = 0;
+        }
+        running = true;
+        rerun = false;
+        CompletableFuture<Void> cycle = new CompletableFuture<>();
+        try {
+            start(cycle);
+        } catch (RuntimeException e) {
+            cycle.completeExceptionally(e);
+        }
+        cycle.whenComplete((v, t) -> execute(() -> finish(t)));
+    }
+
+    private void finish(Throwable t) {
+        running = false;
+        uploading = false;
+        if (t == null) {
+            failures = 0;
+            lastError = null;
+            schedule(rerun ? settings.lingerMillis() : isLeader.getAsBoolean() ? settings.pollMillis() : settings.leaderCheckMillis());
+            return;
+        }
+        Throwable c = unwrap(t);
+        failures++;
+        hqHeld = null;
+        lastError = c.getMessage() != null ? c.getMessage() : c.toString();
+        long wait = backoff.delayMillis(failures);
+        notBeforeNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait);
+        if (failures == 1 || failures % 10 == 0) {
+            LOG.warn("node {}: headquarters failed ({} in a row), retrying in {} ms: {}", node, failures, wait, lastError);
+        }
+        schedule(wait);
+    }
+
+    /** One cycle: vector (unless fresh), catalog if due, then the upload until HQ holds all this node holds. */
+    private void start(CompletableFuture<Void> cycle) {
+        CompletableFuture<Void> vector;
+        boolean fresh = hqHeld != null && System.nanoTime() - hqHeldAtNanos < TimeUnit.MILLISECONDS.toNanos(settings.pollMillis());
+        if (fresh) {
+            vector = CompletableFuture.completedFuture(null);
+        } else {
+            vector = client.vector().thenComposeAsync(this::onVector, exec);
+        }
+        vector.thenRunAsync(() -> uploadNext(cycle, 0), exec).exceptionally(t -> {
+            cycle.completeExceptionally(t);
+            return null;
+        });
+    }
+
+    private CompletableFuture<Void> onVector(HqVector v) {
+        marks.reachedNow();
+        setHeld(ProtoVectors.fromProto(v.getHeld()));
+        if (!catalog.due(v.getCatalogVersion(), TimeUnit.MILLISECONDS.toNanos(settings.catalogRefreshMillis()))) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return pullCatalog(0);
+    }
+
+    private CompletableFuture<Void> pullCatalog(int page) {
+        return client.catalog(catalog.since()).thenComposeAsync((CatalogFeed feed) -> {
+            marks.reachedNow();
+            return catalog.apply(feed).thenComposeAsync(n -> page + 1 < MAX_CATALOG_PAGES && catalog.morePublished(feed)
+                    ? pullCatalog(page + 1) : CompletableFuture.completedFuture(null), exec);
+        }, exec);
+    }
+
+    private void setHeld(VersionVector held) {
+        hqHeld = held;
+        hqHeldAtNanos = System.nanoTime();
+        marks.confirm(held);
+    }
+
+    /** Sends the next batch, or completes the cycle when HQ holds everything this node holds. */
+    private void uploadNext(CompletableFuture<Void> cycle, int conflictsInRow) {
+        if (closed || !isLeader.getAsBoolean()) {
+            cycle.complete(null);
+            return;
+        }
+        UploadBatch batch = nextBatch(hqHeld, log.versionVector());
+        if (batch == null) {
+            uploading = false;
+            cycle.complete(null);
+            return;
+        }
+        uploading = true;
+        int size = batch.getEntriesCount();
+        client.upload(batch).whenCompleteAsync((r, t) -> {
+            try {
+                onUploaded(cycle, conflictsInRow, size, r, t);
+            } catch (RuntimeException e) {
+                cycle.completeExceptionally(e);
+            }
+        }, exec);
+    }
+
+    private void onUploaded(CompletableFuture<Void> cycle, int conflictsInRow, int size, HqClient.Upload r, Throwable t) {
+        if (t != null) {
+            if (unwrap(t) instanceof HqException h && (h.status() == 400 || h.status() == 413)
+                    && maxBatchBytes > 64 * 1024 && size > 1) {
+                // Perhaps above what HQ takes in one body: smaller batches from now on.
+                maxBatchBytes /= 2;
+                LOG.warn("node {}: headquarters refused a batch of {} entries ({}); batches now up to {} bytes", node,
+                        size, unwrap(t).getMessage(), maxBatchBytes);
+            }
+            cycle.completeExceptionally(t);
+            return;
+        }
+        marks.reachedNow();
+        VersionVector held = ProtoVectors.fromProto(r.result().getHeld());
+        if (r.status() == 409) {
+            conflicts.incrementAndGet();
+            // HQ holds less than assumed (or another leader raced ahead): its answer is the truth.
+            hqHeld = held;
+            hqHeldAtNanos = System.nanoTime();
+            marks.confirm(held);
+            if (conflictsInRow + 1 >= MAX_CONFLICTS_IN_ROW) {
+                cycle.completeExceptionally(new HqException(409, "headquarters refused " + MAX_CONFLICTS_IN_ROW
+                        + " batches in a row as not continuing what it holds: " + r.result().getError(), null));
+                return;
+            }
+            uploadNext(cycle, conflictsInRow + 1);
+            return;
+        }
+        batches.incrementAndGet();
+        entriesSent.addAndGet(size);
+        duplicates.addAndGet(r.result().getDuplicates());
+        VersionVector before = hqHeld;
+        // Compare-and-max: a reply overtaken by another leader's never moves the view backwards.
+        setHeld(hqHeld.merge(held));
+        if (hqHeld.equals(before)) {
+            // Accepted but nothing advanced: sending the same batch again at full speed would help no one.
+            if (conflictsInRow + 1 >= MAX_CONFLICTS_IN_ROW) {
+                cycle.completeExceptionally(new HqException(200, "headquarters took " + MAX_CONFLICTS_IN_ROW
+                        + " batches in a row without its vector advancing: " + r.result().getError(), null));
+                return;
+            }
+            uploadNext(cycle, conflictsInRow + 1);
+            return;
+        }
+        uploadNext(cycle, 0);
+    }
+
+    /**
+     * Up to maxBatchEntries entries and maxBatchBytes encoded bytes that {@code mine} holds and
+     * {@code held} lacks, per origin in seq order (origins in name order); null when there is none.
+     */
+    UploadBatch nextBatch(VersionVector held, VersionVector mine) {
+        UploadBatch.Builder b = UploadBatch.newBuilder();
+        long bytes = 0;
+        for (Map.Entry<String, Long> e : mine.asMap().entrySet()) {
+            String origin = e.getKey();
+            for (long seq = held.get(origin) + 1; seq <= e.getValue(); seq++) {
+                if (b.getEntriesCount() >= settings.maxBatchEntries()) {
+                    return b.build();
+                }
+                byte[] entry = log.readBytes(origin, seq);
+                if (entry == null) {
+                    break;
+                }
+                long cost = CodedOutputStream.computeTagSize(1) + CodedOutputStream.computeUInt32SizeNoTag(entry.length)
+                        + entry.length;
+                if (b.getEntriesCount() > 0 && bytes + cost > maxBatchBytes) {
+                    return b.build();
+                }
+                b.addEntries(ByteString.copyFrom(entry));
+                bytes += cost;
+            }
+        }
+        return b.getEntriesCount() == 0 ? null : b.build();
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}
