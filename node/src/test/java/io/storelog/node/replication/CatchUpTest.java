@@ -31,9 +31,9 @@ class CatchUpTest {
     }
 
     private void catchUp(int total) throws Exception {
-        try (TestCluster c = TestCluster.builder(dir).nodes(3).start()) {
+        try (TestCluster c = TestCluster.builder(dir).nodes(Integer.getInteger("storelog.catchup.nodes", 3)).start()) {
             c.awaitLinked(Duration.ofSeconds(10));
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < c.size(); i++) {
                 c.awaitReady(i, Duration.ofSeconds(15));
             }
             c.awaitConverged(Duration.ofSeconds(10));
@@ -54,8 +54,13 @@ class CatchUpTest {
             c.start(2);
             c.awaitConverged(Duration.ofSeconds(total / 500 + 30));
             double catchUpSecs = (System.nanoTime() - t1) / 1e9;
-            System.out.printf("CatchUpTest: %s caught up %,d entries in %.1f s (%,.0f entries/s, start included)%n",
-                    c.name(2), behind, catchUpSecs, behind / catchUpSecs);
+            StoreNode late = c.node(2);
+            System.out.printf("CatchUpTest: %s caught up %,d entries in %.1f s (%,.0f entries/s, start included); "
+                            + "received %,.0f entries of which %,.0f duplicates, %,.0f gaps%n",
+                    c.name(2), behind, catchUpSecs, behind / catchUpSecs,
+                    late.meters().counter("storelog.replication.entries.received").count(),
+                    late.meters().counter("storelog.replication.duplicates").count(),
+                    late.meters().counter("storelog.replication.gaps").count());
             c.verify(() -> {
                 assertThat(c.node(2).log().entries()).isEqualTo(held);
                 assertThat(c.node(2).state().onHandMilli("SOAP")).isEqualTo(1000L * total);
