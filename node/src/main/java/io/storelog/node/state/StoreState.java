@@ -104,6 +104,24 @@ public final class StoreState {
         }
     }
 
+    /**
+     * Rebuilds the state under one write lock: empties it as {@link #resetForRefold} does, then
+     * {@code replay} hands every entry of the log (with its position) to the fold again. Readers wait
+     * and then see the rebuilt state; they never see it half-built: a stored bill missing (the retry
+     * check of a cart reads the state outside the append lock, so the cart would be billed twice),
+     * stock and sales partly summed, a digest of neither the old nor the new state.
+     */
+    public void refold(io.storelog.protocol.ConflictEvidence evidence,
+            java.util.function.Consumer<java.util.function.ObjLongConsumer<Entry>> replay) {
+        lock.writeLock().lock();
+        try {
+            resetForRefold(evidence);
+            replay.accept(this::apply);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
     /** Frozen origins and the seq from which their entries are disputed (an immutable snapshot, cheap to read). */
     public java.util.Map<String, Long> frozenOrigins() {
         return frozenView;
