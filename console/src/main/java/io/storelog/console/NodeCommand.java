@@ -3,7 +3,9 @@ package io.storelog.console;
 import io.storelog.config.ConfigKeys;
 import io.storelog.config.ConfigLoader;
 import io.storelog.config.NodeConfig;
+import io.storelog.config.Role;
 import io.storelog.node.StoreNode;
+import io.storelog.node.hq.HqNode;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,12 +34,14 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--api-token", description = "bearer token for /api/* (all but GET /api/status)") String apiToken;
     @Option(names = "--time-zone", description = "store time zone for business days") String timeZone;
     @Option(names = "--stores", description = "HQ: CSV store,token") String stores;
+    @Option(names = "--ignite-addresses", description = "HQ: HOST:PORT,... of an external Ignite cluster (thin client) instead of the embedded node")
+    String igniteAddresses;
 
     @Override
     public Integer call() throws InterruptedException {
         NodeConfig cfg = ConfigLoader.load(Optional.ofNullable(config), overrides());
-        if (cfg.role() == io.storelog.config.Role.HQ) {
-            throw new UsageException("node.role: the hq role (headquarters ingest) is not built yet; run till or server");
+        if (cfg.role() == Role.HQ) {
+            return runHeadquarters(cfg);
         }
         StoreNode node = StoreNode.start(cfg);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -47,6 +51,20 @@ public final class NodeCommand implements Callable<Integer> {
         }, "storelog-shutdown"));
         System.out.println("storelog node " + cfg.node().id() + " (" + cfg.role().text() + ") of store " + cfg.store().id()
                 + " listening on http://" + cfg.http().bind() + ":" + node.httpPort() + "/");
+        stopped.await();
+        return 0;
+    }
+
+    private static int runHeadquarters(NodeConfig cfg) throws InterruptedException {
+        HqNode hq = HqNode.start(cfg);
+        CountDownLatch stopped = new CountDownLatch(1);
+        // Ignite's threads are not daemons: the JVM ends only once the node is closed, so the hook closes it.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            hq.close();
+            stopped.countDown();
+        }, "storelog-shutdown"));
+        System.out.println("storelog headquarters " + cfg.node().id() + " on " + hq.store() + " listening on http://"
+                + cfg.http().bind() + ":" + hq.httpPort() + "/api/hq/stores");
         stopped.await();
         return 0;
     }
@@ -69,6 +87,7 @@ public final class NodeCommand implements Callable<Integer> {
         put(o, ConfigKeys.HTTP_API_TOKEN, apiToken);
         put(o, ConfigKeys.STORE_TIME_ZONE, timeZone);
         put(o, ConfigKeys.HQ_STORES_FILE, stores);
+        put(o, ConfigKeys.HQ_IGNITE_ADDRESSES, igniteAddresses);
         return o;
     }
 

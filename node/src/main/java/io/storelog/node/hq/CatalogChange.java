@@ -1,0 +1,28 @@
+package io.storelog.node.hq;
+
+import io.storelog.protocol.Product;
+import io.storelog.protocol.TaxRate;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A catalog change to publish under one new version.
+ *
+ * @param source      "hq" for an edit, "file:NAME" for an import
+ * @param contentHash hex SHA-256 of an imported file (publishing it again is a no-op), or "" for an edit
+ * @param products    the products as they are from this version on
+ * @param taxRates    tax rates to publish with it (may be empty)
+ */
+public record CatalogChange(String source, String contentHash, List<Product> products, List<TaxRate> taxRates) {
+    public CatalogChange {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(contentHash, "contentHash");
+        // Sorted, as entry.proto asks of repeated fields: every store then appends identical bytes.
+        products = products.stream().sorted(Comparator.comparing(Product::getSku)).toList();
+        taxRates = taxRates.stream().sorted(Comparator.comparing(TaxRate::getTaxClass)).toList();
+        if (products.isEmpty() && taxRates.isEmpty()) {
+            throw new IllegalArgumentException("a catalog change needs at least one product or tax rate");
+        }
+    }
+}
