@@ -8,6 +8,8 @@ import io.storelog.console.bench.ignite.IgniteStore;
 import io.storelog.console.bench.replicate.ClosedLoop;
 import io.storelog.console.bench.replicate.FsyncProbe;
 import io.storelog.console.bench.replicate.LagRecorder;
+import io.storelog.console.bench.replicate.NodeMeters;
+import io.storelog.console.bench.replicate.NoiseFloor;
 import io.storelog.console.bench.replicate.Latency;
 import io.storelog.console.bench.replicate.OpenLoop;
 import io.storelog.console.bench.replicate.Ports;
@@ -23,8 +25,6 @@ import io.storelog.node.service.BillOutcome;
 import io.storelog.node.state.CatalogProduct;
 import io.storelog.protocol.Entry;
 import io.storelog.protocol.Product;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
@@ -67,6 +68,8 @@ public final class ReplicateBench implements Callable<Integer> {
     static final double TARGET_CATCH_UP_PER_SECOND = 100_000;
     static final double TARGET_IGNITE_RATIO = 20.0;
     static final Duration IGNITE_CUT_OFF_WAIT = Duration.ofSeconds(5);
+    /** Whole-process and machine CPU (no single thread of interest). */
+    private static final CpuMeter CPU = CpuMeter.forThread("(none)");
 
     @Option(names = "--nodes", defaultValue = "3", description = "store nodes in this JVM (default ${DEFAULT-VALUE})")
     int nodes;
@@ -74,7 +77,7 @@ public final class ReplicateBench implements Callable<Integer> {
     int writers;
     @Option(names = "--seconds", defaultValue = "10", description = "measured seconds of the throughput run (default ${DEFAULT-VALUE})")
     int seconds;
-    @Option(names = "--warmup", description = "warm-up seconds before each throughput run, not measured (default: min(3, --seconds))")
+    @Option(names = "--warmup", description = "warm-up seconds before each throughput run, not measured (default: min(5, --seconds))")
     Double warmup;
     @Option(names = "--lag-rate", defaultValue = "1000", description = "offered bills/s across all nodes in the lag run (default ${DEFAULT-VALUE})")
     double lagRate;
@@ -178,7 +181,7 @@ public final class ReplicateBench implements Callable<Integer> {
     }
 
     private double warmupSeconds() {
-        return warmup != null ? warmup : Math.min(3, seconds);
+        return warmup != null ? warmup : Math.min(5, seconds);
     }
 
     private int lagSeconds() {
@@ -207,6 +210,7 @@ public final class ReplicateBench implements Callable<Integer> {
                 seconds, warmupSeconds(), lagSeconds(), lagRate, cutOffSeconds()), Map.of("seconds", seconds,
                 "warmupSeconds", warmupSeconds(), "lagSeconds", lagSeconds(), "lagRate", lagRate, "cutOffSeconds", cutOffSeconds()));
 
+        noiseFloor();
         FsyncProbe.Result fsync = fsyncProbe();
 
         try (StoreCluster cluster = new StoreCluster(base.resolve("store"), nodes, catalog, ackTimeoutMs)) {
@@ -232,6 +236,18 @@ public final class ReplicateBench implements Callable<Integer> {
                 report.target("StoreLog bills/s >= 20 x Ignite (same run)", "not run (no --compare-ignite)", ">= 20x", null, "");
             }
         }
+    }
+
+    private void noiseFloor() {
+        report.section("Noise floor (the same ~50 us CPU task, 4,000 times on one thread)");
+        CpuMeter.Snapshot a = CPU.snapshot();
+        Histogram h = NoiseFloor.measure(4_000);
+        CpuMeter.Usage u = CpuMeter.between(a, CPU.snapshot());
+        report.row("task time", Latency.text(h), Latency.values(h));
+        report.row("other processes", String.format(Locale.ROOT, "%.2f of %d cores busy with other work meanwhile; load average %s",
+                u.otherCores(), Runtime.getRuntime().availableProcessors(), CpuMeter.loadAverage()),
+                Map.of("otherCores", u.otherCores(), "loadAverage", CpuMeter.loadAverage()));
+        report.note("a p99 far above the p50 here means other work kept this process off the CPU; every tail below carries it");
     }
 
     private FsyncProbe.Result fsyncProbe() throws Exception {
@@ -275,12 +291,18 @@ public final class ReplicateBench implements Callable<Integer> {
         for (int i = 0; i < nodes; i++) {
             byNode[i] = cluster.node(i);
         }
-        Gc gc = Gc.now();
+        List<StoreNode> all = List.of(byNode);
+        AtomicReference<CpuMeter.Snapshot> cpu0 = new AtomicReference<>();
+        AtomicReference<NodeMeters> meters0 = new AtomicReference<>();
         ClosedLoop.Result r = ClosedLoop.run(writers, w -> mix(1, w), w -> storeSink(byNode[w % nodes]),
-                nanos(warmupSeconds()), TimeUnit.SECONDS.toNanos(seconds), "bench-writer-");
-        Gc gcAfter = Gc.now();
+                nanos(warmupSeconds()), TimeUnit.SECONDS.toNanos(seconds), "bench-writer-", () -> {
+                    meters0.set(NodeMeters.of(all));
+                    cpu0.set(CPU.snapshot());
+                });
+        CpuMeter.Usage u = CpuMeter.between(cpu0.get(), CPU.snapshot());
+        NodeMeters m = NodeMeters.of(all).since(meters0.get());
         storeRows(r, "");
-        report.row("GC (warm-up + run)", gcAfter.minus(gc), Map.of());
+        diagnostics(u, m, r.bills());
         double p99 = Latency.p(r.latency(), 99);
         double fsyncP99 = Latency.p(fsync.latency(), 99);
         double ratio = p99 / fsyncP99;
@@ -310,6 +332,30 @@ public final class ReplicateBench implements Callable<Integer> {
         }
     }
 
+    /** Where the time went in a measured window: CPU of this process and of others, the log writers, replication. */
+    private void diagnostics(CpuMeter.Usage u, NodeMeters m, long bills) {
+        cpuRows(u, bills);
+        report.row("  log writers", m.logText(u.seconds(), nodes), Map.of("fsyncs", m.fsyncs(), "fsyncMeanMs",
+                m.fsyncs() == 0 ? 0 : m.fsyncNanos() / m.fsyncs() / 1e6, "recordsPerFsync", m.batches() == 0 ? 0 : m.batchRecords() / m.batches()));
+        report.row("  replication", m.replicationText(), Map.of("entriesSent", m.entriesSent(), "entriesReceived", m.entriesReceived(),
+                "duplicates", m.duplicates()));
+    }
+
+    private void cpuRows(CpuMeter.Usage u, long bills) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("processCores", u.processCores());
+        c.put("otherProcessesCores", u.otherCores());
+        c.put("cpuUsPerBill", bills == 0 ? 0 : u.processCpuNanos() / 1e3 / bills);
+        c.put("coresByThread", u.coresByThreadGroup());
+        c.put("gcCount", u.gcCount());
+        c.put("gcMillis", u.gcMillis());
+        report.row("  cpu", String.format(Locale.ROOT, "this process %.2f of %d cores%s, other processes %.2f cores; "
+                        + "GC %d collections %d ms, JIT %d ms", u.processCores(), Runtime.getRuntime().availableProcessors(),
+                bills == 0 ? "" : String.format(Locale.ROOT, " (%.0f us CPU per bill)", u.processCpuNanos() / 1e3 / bills),
+                u.otherCores(), u.gcCount(), u.gcMillis(), u.jitMillis()), c);
+        report.row("  cpu by thread (cores)", CpuMeter.topGroups(u, 6), Map.of());
+    }
+
     private static io.storelog.console.bench.replicate.BillSink storeSink(StoreNode node) {
         return request -> {
             BillOutcome o = node.bills().submit(request).get(1, TimeUnit.MINUTES);
@@ -329,9 +375,14 @@ public final class ReplicateBench implements Callable<Integer> {
         for (int i = 0; i < nodes; i++) {
             byNode[i] = cluster.node(i);
         }
+        List<StoreNode> all = List.of(byNode);
+        NodeMeters m0 = NodeMeters.of(all);
+        CpuMeter.Snapshot c0 = CPU.snapshot();
         lag.start();
         OpenLoop.Result r = OpenLoop.run(lagRate, TimeUnit.SECONDS.toNanos(lagSeconds()), nodes, n -> mix(2, n),
                 (n, request) -> byNode[n].bills().submit(request));
+        CpuMeter.Usage u = CpuMeter.between(c0, CPU.snapshot());
+        NodeMeters m = NodeMeters.of(all).since(m0);
         cluster.awaitConverged(Duration.ofMinutes(2));
         Thread.sleep(50);
         int incomplete = lag.pending();
@@ -348,6 +399,7 @@ public final class ReplicateBench implements Callable<Integer> {
                 Map.of("singleLane", r.singleLane()));
         report.row("lag to EVERY other node", Latency.text(every), Latency.values(every));
         report.row("lag to the first other node", Latency.text(first), Latency.values(first));
+        diagnostics(u, m, r.answered());
         report.note("lag = System.nanoTime() when MergedLog.onDurable reported the entry at the node that wrote it -> when it reported it at "
                 + "the last (first) of the other " + (nodes - 1) + " nodes; all nodes share this JVM's clock");
         if (incomplete > 0 || negative > 0) {
@@ -378,10 +430,14 @@ public final class ReplicateBench implements Callable<Integer> {
             others.add(cluster.node(i));
         }
         List<String> skus = items.stream().map(CatalogItem::sku).toList();
+        CpuMeter.Snapshot f0 = CPU.snapshot();
+        NodeMeters m0 = NodeMeters.of(others);
         StockFlood.Result w = StockFlood.write(others, catchUpEntries, skus, 1_024);
         long written = System.nanoTime();
         VersionVector target = cluster.awaitConverged(Duration.ofMinutes(30));
         double spreadSeconds = (System.nanoTime() - written) / 1e9;
+        CpuMeter.Usage fu = CpuMeter.between(f0, CPU.snapshot());
+        NodeMeters fm = NodeMeters.of(others).since(m0);
         report.row("entries written", String.format(Locale.ROOT, "%,d goods-received entries (StockService.receive, 1 unit of a catalog SKU each) "
                         + "in %.2f s = %,.0f entries/s durable at their node, %d failed; all %d running nodes held all of them %.2f s later",
                 w.entries(), w.seconds(), w.entriesPerSecond(), w.failures(), others.size(), spreadSeconds),
@@ -389,7 +445,13 @@ public final class ReplicateBench implements Callable<Integer> {
         if (w.firstFailure() != null) {
             report.note("first failure: " + w.firstFailure());
         }
+        report.row("  while written and spread", String.format(Locale.ROOT, "this process %.2f cores, other processes %.2f cores; GC %d ms; "
+                + "cpu by thread: %s", fu.processCores(), fu.otherCores(), fu.gcMillis(), CpuMeter.topGroups(fu, 4)), Map.of());
+        report.row("  replication meanwhile", fm.replicationText(), Map.of("entriesSent", fm.entriesSent(),
+                "entriesReceived", fm.entriesReceived(), "duplicates", fm.duplicates()));
         long missing = target.total() - before.total();
+        long targetEntries = cluster.node(cluster.running().get(0)).log().entries();
+        CpuMeter.Snapshot c0 = CPU.snapshot();
         long t0 = System.nanoTime();
         StoreNode back = cluster.start(victim);
         long opened = System.nanoTime();
@@ -400,13 +462,14 @@ public final class ReplicateBench implements Callable<Integer> {
             if (linkedAt == 0 && back.replicator().map(r -> r.anyPeerConnected()).orElse(false)) {
                 linkedAt = now;
             }
-            if (back.log().versionVector().equals(target)) {
+            // The entry count first (cheap); the whole vector only once the count is there.
+            if (back.log().entries() >= targetEntries && back.log().versionVector().equals(target)) {
                 break;
             }
             if (now > deadline) {
                 throw new IllegalStateException(cluster.name(victim) + " did not catch up within 30 minutes:\n" + cluster.dump());
             }
-            Thread.sleep(1);
+            Thread.sleep(2);
         }
         long caughtUp = System.nanoTime();
         double total = (caughtUp - t0) / 1e9;
@@ -429,6 +492,7 @@ public final class ReplicateBench implements Callable<Integer> {
                 (opened - t0) / 1e9, fromLink, missing / fromLink), Map.of());
         report.row("  received", String.format(Locale.ROOT, "%,.0f entries over its links, %,.0f of them duplicates (the same entry from more than one peer)",
                 received, duplicates), Map.of());
+        cpuRows(CpuMeter.between(c0, CPU.snapshot()), 0);
         report.target("catch-up of a node that missed " + String.format(Locale.ROOT, "%,d", missing) + " entries",
                 String.format(Locale.ROOT, "%,.0f entries/s (%.2f s)", rate, total), ">= 100,000 entries/s",
                 rate >= TARGET_CATCH_UP_PER_SECOND, catchUpEntries < 1_000_000 ? "target is stated for 1,000,000 entries" : "");
@@ -496,10 +560,10 @@ public final class ReplicateBench implements Callable<Integer> {
                     + "put(clientBillId, encoded bill bytes), commit; the bill is priced and encoded exactly as StoreLog does", Map.of());
             report.row("started", String.format(Locale.ROOT, "3 nodes up, cluster ACTIVE, cache created, %,d stock counters put in %.1f s",
                     stock.size(), startSeconds), Map.of());
-            Gc gc = Gc.now();
+            AtomicReference<CpuMeter.Snapshot> cpu0 = new AtomicReference<>();
             ClosedLoop.Result r = ClosedLoop.run(writers, w -> mix(1, w), w -> ignite.sink(w, 30_000),
-                    nanos(warmupSeconds()), TimeUnit.SECONDS.toNanos(seconds), "bench-ignite-writer-");
-            Gc gcAfter = Gc.now();
+                    nanos(warmupSeconds()), TimeUnit.SECONDS.toNanos(seconds), "bench-ignite-writer-", () -> cpu0.set(CPU.snapshot()));
+            CpuMeter.Usage u = CpuMeter.between(cpu0.get(), CPU.snapshot());
             Map<String, Object> v = new LinkedHashMap<>();
             v.put("bills", r.bills());
             v.put("seconds", r.seconds());
@@ -508,7 +572,7 @@ public final class ReplicateBench implements Callable<Integer> {
             report.row("committed bills/s", String.format(Locale.ROOT, "%,.0f  (%,d bills in %.2f s, %d errors)", r.billsPerSecond(), r.bills(),
                     r.seconds(), r.errors()), v);
             report.row("bill answer latency", Latency.text(r.latency()), Latency.values(r.latency()));
-            report.row("GC (warm-up + run)", gcAfter.minus(gc), Map.of());
+            cpuRows(u, r.bills());
             if (r.firstError() != null) {
                 report.note("first error: " + r.firstError());
             }
@@ -589,20 +653,4 @@ public final class ReplicateBench implements Callable<Integer> {
         return (long) (seconds * 1e9);
     }
 
-    /** Collections and collection time of every collector, to read next to a latency tail. */
-    private record Gc(long count, long millis) {
-        static Gc now() {
-            long c = 0;
-            long t = 0;
-            for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
-                c += Math.max(0, b.getCollectionCount());
-                t += Math.max(0, b.getCollectionTime());
-            }
-            return new Gc(c, t);
-        }
-
-        String minus(Gc before) {
-            return (count - before.count) + " collections, " + (millis - before.millis) + " ms";
-        }
-    }
 }

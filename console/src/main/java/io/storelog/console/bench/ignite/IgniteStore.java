@@ -120,7 +120,8 @@ public final class IgniteStore implements AutoCloseable {
     }
 
     private static synchronized void quiet(Path dir) throws IOException {
-        System.setProperty(IgniteSystemProperties.IGNITE_QUIET, "true");
+        // Not quiet mode: quiet mode prints a summary to stdout; without it everything goes to the logger below.
+        System.setProperty(IgniteSystemProperties.IGNITE_QUIET, "false");
         System.setProperty(IgniteSystemProperties.IGNITE_NO_ASCII, "true");
         System.setProperty(IgniteSystemProperties.IGNITE_UPDATE_NOTIFIER, "false");
         System.setProperty(IgniteSystemProperties.IGNITE_PERFORMANCE_SUGGESTIONS_DISABLED, "true");

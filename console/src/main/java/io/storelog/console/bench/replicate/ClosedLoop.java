@@ -28,6 +28,12 @@ public final class ClosedLoop {
      */
     public static Result run(int writers, IntFunction<Supplier<BillRequest>> mixes, IntFunction<BillSink> sinks,
             long warmupNanos, long measureNanos, String threadPrefix) throws InterruptedException {
+        return run(writers, mixes, sinks, warmupNanos, measureNanos, threadPrefix, () -> { });
+    }
+
+    /** As above; {@code atMeasureStart} runs on the calling thread when the measured window opens (to snapshot meters). */
+    public static Result run(int writers, IntFunction<Supplier<BillRequest>> mixes, IntFunction<BillSink> sinks,
+            long warmupNanos, long measureNanos, String threadPrefix, Runnable atMeasureStart) throws InterruptedException {
         long measureFrom = System.nanoTime() + warmupNanos;
         long endAt = measureFrom + measureNanos;
         Writer[] ws = new Writer[writers];
@@ -40,6 +46,11 @@ public final class ClosedLoop {
         for (Thread t : threads) {
             t.start();
         }
+        long now;
+        while ((now = System.nanoTime()) < measureFrom) {
+            Thread.sleep(Math.max(1, (measureFrom - now) / 1_000_000));
+        }
+        atMeasureStart.run();
         for (Thread t : threads) {
             t.join();
         }

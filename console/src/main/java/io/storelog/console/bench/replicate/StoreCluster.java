@@ -191,7 +191,8 @@ public final class StoreCluster implements AutoCloseable {
                 throw new IllegalStateException("no " + what + " within " + timeout + ":\n" + dump());
             }
             try {
-                Thread.sleep(5);
+                // Not too often: every look takes each node's index lock, which its replication thread needs too.
+                Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted waiting for " + what);
