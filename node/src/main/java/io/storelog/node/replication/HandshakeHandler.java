@@ -57,6 +57,10 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<PeerMessage> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, PeerMessage msg) {
+        if (done) {
+            // Already refused and closing: whatever else the peer sent is neither looked at nor counted.
+            return;
+        }
         if (msg.hasHello() && theirs == null) {
             Hello h = msg.getHello();
             if (h.getProtocolVersion() != Handshake.PROTOCOL_VERSION) {
@@ -80,6 +84,10 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<PeerMessage> {
                 return;
             }
             done = true;
+            FrameDecoder frames = ctx.pipeline().get(FrameDecoder.class);
+            if (frames != null) {
+                frames.handshakeDone();
+            }
             ctx.pipeline().remove(this);
             established.accept(ctx, new PeerIdentity(theirs.getNode(), theirs.getIncarnation(), theirs.getRole(), !initiator));
         } else if (msg.hasRefused()) {
@@ -101,6 +109,12 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<PeerMessage> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (done) {
+            // Refused already (and counted): a later bad frame on the closing link adds nothing.
+            ctx.close();
+            return;
+        }
+        done = true;
         LOG.warn("peer link {} failed during handshake: {}", ctx.channel().remoteAddress(), cause.toString());
         metrics.refused(FrameErrors.reason(cause));
         ctx.close();

@@ -90,6 +90,11 @@ final class PeerSession {
                     if (entry == null) {
                         break;
                     }
+                    if (batch.getEntriesCount() > 0 && bytes + entry.length > maxBatchBytes) {
+                        // Closes the batch before it passes the cap: an entry near the frame limit then
+                        // travels alone instead of making a frame the peer must refuse, again and again.
+                        break;
+                    }
                     batch.addEntries(ByteString.copyFrom(entry));
                     bytes += entry.length;
                 }

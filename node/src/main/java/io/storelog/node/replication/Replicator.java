@@ -157,7 +157,8 @@ public final class Replicator implements AutoCloseable {
             return;
         }
         VersionVector mine = log.versionVector();
-        for (Map.Entry<String, Long> e : session.theirHeld().asMap().entrySet()) {
+        // A frozen origin's disputed entries never travel: waiting for them would never end.
+        for (Map.Entry<String, Long> e : travelling(session.theirHeld()).asMap().entrySet()) {
             if (!e.getKey().equals(log.origin()) && mine.get(e.getKey()) < e.getValue()) {
                 return;
             }
@@ -516,8 +517,20 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
+    /** {@code v} without what never travels: a frozen origin's entries from its disputed seq on. */
+    private VersionVector travelling(VersionVector v) {
+        Map<String, Long> frozen = frozenOrigins.get();
+        if (frozen.isEmpty()) {
+            return v;
+        }
+        Map<String, Long> capped = new HashMap<>(v.asMap());
+        frozen.forEach((origin, disputed) -> capped.computeIfPresent(origin, (o, seq) -> Math.min(seq, disputed - 1)));
+        return VersionVector.of(capped);
+    }
+
     private void refreshStatus() {
-        VersionVector mine = log.versionVector();
+        // A peer's lag counts only what it can still get.
+        VersionVector mine = travelling(log.versionVector());
         Map<String, PeerStatus> next = new HashMap<>();
         for (HostPort addr : options.peers()) {
             String name = namesByAddress.get(addr);
