@@ -88,7 +88,8 @@ public final class StoreNode implements AutoCloseable {
         LogStorage logStorage = storage != null ? storage : new FileLogStorage(dataDir.logDir());
         LogOptions options = new LogOptions(config.log().segmentBytes(), config.log().maxBatchRecords(),
                 LogOptions.defaults().maxBatchBytes(), LogOptions.defaults().maxRecordBytes());
-        recovery = log.open(logStorage, options, meters, chooseIncarnation());
+        // The fold's snapshot sits beside a real log only; a simulated disk (tests) replays in full.
+        recovery = log.open(logStorage, options, meters, chooseIncarnation(), storage == null ? dataDir.dir() : null);
         LOG.info("node {} recovered {} entries in {} ms as incarnation {}", config.node().id(), log.entries(),
                 (System.nanoTime() - started) / 1_000_000, log.origin());
         ReplicaGate gate = ReplicaGate.LOCAL_ONLY;

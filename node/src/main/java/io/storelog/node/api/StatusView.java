@@ -74,6 +74,8 @@ final class StatusView {
         }
         ObjectNode rec = o.putObject("recovery");
         rec.put("truncatedBytes", node.recovery().truncatedBytes());
+        rec.put("snapshotIndex", node.log().snapshotIndex());
+        rec.put("replayedEntries", node.log().replayedOnOpen());
         return o;
     }
 }

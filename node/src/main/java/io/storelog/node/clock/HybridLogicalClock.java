@@ -55,6 +55,11 @@ public final class HybridLogicalClock {
         advanceTo(stamp);
     }
 
+    /** The last stamp issued or observed, without issuing a new one (for snapshots). */
+    public synchronized HlcStamp current() {
+        return HlcStamp.newBuilder().setWallMs(wallMs).setCounter(counter).build();
+    }
+
     /** Current wall component, for business-day calculations. */
     public synchronized long wallMs() {
         return Math.max(wallMs, wallClock.getAsLong());

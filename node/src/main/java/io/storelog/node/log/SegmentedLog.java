@@ -163,16 +163,27 @@ public final class SegmentedLog implements AutoCloseable {
      * grow with the log. Records that become durable while replay runs may or may not be visited.
      */
     public void replay(RecordVisitor visitor) {
+        replayFrom(1, visitor);
+    }
+
+    /** As {@link #replay}, from record {@code fromIndex} on; whole segments before it are not read. */
+    public void replayFrom(long fromIndex, RecordVisitor visitor) {
         ensureOpen();
         for (Segment segment : writer.segments()) {
+            if (segment.lastIndex() < fromIndex) {
+                continue;
+            }
             long index = segment.firstIndex;
             SegmentScanner scanner = new SegmentScanner(segment.file, SegmentFormat.HEADER_BYTES,
                     segment.durableSize());
             try {
                 SegmentScanner.Step step;
                 while ((step = scanner.next()) == SegmentScanner.Step.RECORD) {
-                    visitor.visit(index++, SegmentFormat.position(segment.ordinal, scanner.recordOffset()),
-                            scanner.copyPayload());
+                    if (index >= fromIndex) {
+                        visitor.visit(index, SegmentFormat.position(segment.ordinal, scanner.recordOffset()),
+                                scanner.copyPayload());
+                    }
+                    index++;
                 }
                 if (step == SegmentScanner.Step.DAMAGED) {
                     throw corruptAt(segment, scanner.damageOffset(), scanner.damage());

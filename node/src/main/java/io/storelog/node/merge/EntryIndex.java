@@ -50,6 +50,40 @@ public final class EntryIndex {
         return VersionVector.of(m);
     }
 
+    /** Forgets everything (a snapshot that could not be loaded whole). */
+    public synchronized void clear() {
+        byOrigin.clear();
+        entries = 0;
+    }
+
+    /** Writes every origin's positions (for a snapshot). */
+    public synchronized void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(byOrigin.size());
+        for (Map.Entry<String, Positions> e : byOrigin.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeInt(e.getValue().size);
+            for (int i = 0; i < e.getValue().size; i++) {
+                out.writeLong(e.getValue().positions[i]);
+            }
+        }
+    }
+
+    /** Fills this (empty) index from a snapshot. */
+    public synchronized void readFrom(java.io.DataInputStream in) throws java.io.IOException {
+        for (int n = in.readInt(); n > 0; n--) {
+            String origin = in.readUTF();
+            int size = in.readInt();
+            Positions p = new Positions();
+            p.positions = new long[Math.max(64, size)];
+            for (int i = 0; i < size; i++) {
+                p.positions[i] = in.readLong();
+            }
+            p.size = size;
+            byOrigin.put(origin, p);
+            entries += size;
+        }
+    }
+
     private static final class Positions {
         long[] positions = new long[64];
         int size;

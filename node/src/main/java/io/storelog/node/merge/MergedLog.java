@@ -63,6 +63,8 @@ public final class MergedLog implements AutoCloseable {
     private final List<java.util.function.Consumer<List<Durable>>> durableListeners = new CopyOnWriteArrayList<>();
     /** Guarded by appendLock: highest seq per origin queued for the writer, durable or not. */
     private final java.util.Map<String, Long> queuedHighest = new java.util.HashMap<>();
+    /** Guarded by appendLock: own entries queued, keyed by the very byte array handed to the log. */
+    private final java.util.IdentityHashMap<byte[], Entry> ownInFlight = new java.util.IdentityHashMap<>();
     /** Guarded by appendLock: remote entries queued but not yet durable, for comparing repeats. */
     private final java.util.Map<String, byte[]> queuedRemote = new java.util.HashMap<>();
     private final Timer appendLatency;
@@ -75,6 +77,12 @@ public final class MergedLog implements AutoCloseable {
     private long nextOwnSeq;
     private volatile boolean ready;
     private boolean refoldAfterRecovery;
+    private java.nio.file.Path snapshotFile;
+    private long snapshotIndex;
+    private long replayedOnOpen;
+    private long lastFoldedIndex;
+    private long lastFoldedPosition;
+    private byte[] lastFoldedBytes;
     private final java.util.concurrent.atomic.AtomicLong driftAlerts = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong foreignOwn = new java.util.concurrent.atomic.AtomicLong();
 
@@ -97,9 +105,22 @@ public final class MergedLog implements AutoCloseable {
      */
     public RecoveryReport open(LogStorage storage, LogOptions options, MeterRegistry meters,
             java.util.function.Function<RecoveryReport, String> chooseOrigin) {
+        return open(storage, options, meters, chooseOrigin, null);
+    }
+
+    /**
+     * As above, starting from the snapshot in {@code snapshotDir} when it is valid for this log (then
+     * only the tail after it is replayed), and writing a fresh one there when the log is closed.
+     */
+    public RecoveryReport open(LogStorage storage, LogOptions options, MeterRegistry meters,
+            java.util.function.Function<RecoveryReport, String> chooseOrigin, java.nio.file.Path snapshotDir) {
         log = SegmentedLog.open(storage, options, meters, new Listener());
         origin = chooseOrigin.apply(log.recoveryReport());
-        log.replay((idx, position, bytes) -> fold(parse(bytes, position), position, idx));
+        this.snapshotFile = snapshotDir == null ? null : snapshotDir.resolve(StateSnapshot.FILE);
+        snapshotIndex = loadSnapshot();
+        long before = index.entries();
+        log.replayFrom(snapshotIndex + 1, (idx, position, bytes) -> fold(parse(bytes, position), position, idx, bytes));
+        replayedOnOpen = index.entries() - before;
         if (refoldAfterRecovery) {
             // Evidence met late in the log froze entries folded before it: fold again from the start.
             refold(null, Long.MAX_VALUE);
@@ -107,6 +128,16 @@ public final class MergedLog implements AutoCloseable {
         nextOwnSeq = index.highest(origin) + 1;
         ready = true;
         return log.recoveryReport();
+    }
+
+    /** The log index the start-up snapshot covered (0: none used). */
+    public long snapshotIndex() {
+        return snapshotIndex;
+    }
+
+    /** Entries replayed from the log at start (those after the snapshot). */
+    public long replayedOnOpen() {
+        return replayedOnOpen;
     }
 
     /** Whether recovery is complete and appends are taken. */
@@ -131,8 +162,12 @@ public final class MergedLog implements AutoCloseable {
             entry = factory.build(seq, stamp)
                     .setOrigin(origin).setSeq(seq).setHlc(stamp).setNode(nodeName)
                     .build();
-            written = log.append(entry.toByteArray());
+            byte[] bytes = entry.toByteArray();
+            // Registered before the append: the writer may fold it before append() even returns.
+            ownInFlight.put(bytes, entry);
+            written = log.append(bytes);
             if (written.isCompletedExceptionally()) {
+                ownInFlight.remove(bytes);
                 // Refused at once (an oversized entry, or the log repairing after a failed write, or
                 // closed): this seq was not used and is handed out again; only reservations made for
                 // it (the newest) are void, earlier appends in flight keep theirs.
@@ -281,8 +316,11 @@ public final class MergedLog implements AutoCloseable {
         return origin;
     }
 
-    private void fold(Entry e, long position, long logIndex) {
+    private void fold(Entry e, long position, long logIndex, byte[] bytes) {
         index.add(e.getOrigin(), e.getSeq(), position);
+        lastFoldedIndex = logIndex;
+        lastFoldedPosition = position;
+        lastFoldedBytes = bytes;
         if (e.hasConflict() && state.evidenceUnfolds(e.getConflict())) {
             LOG.error("ALERT: origin {} holds two different entries at seq {}; freezing it there",
                     e.getConflict().getOrigin(), e.getConflict().getSeq());
@@ -308,6 +346,57 @@ public final class MergedLog implements AutoCloseable {
         }));
     }
 
+    /**
+     * Loads the snapshot if it is valid for this log; returns the last log index it covers (0 when
+     * there is none or it cannot be used, in which case the whole log is replayed).
+     */
+    private long loadSnapshot() {
+        if (snapshotFile == null || !java.nio.file.Files.exists(snapshotFile)) {
+            return 0;
+        }
+        try {
+            StateSnapshot.Header h = StateSnapshot.verify(snapshotFile);
+            if (h.lastIndex() > log.lastDurableIndex()) {
+                LOG.warn("snapshot covers index {} but the log ends at {}; replaying the whole log", h.lastIndex(),
+                        log.lastDurableIndex());
+                return 0;
+            }
+            if (h.lastIndex() > 0 && StateSnapshot.crcOf(log.read(h.lastPosition())) != h.lastRecordCrc()) {
+                LOG.warn("snapshot was taken after another record {}; replaying the whole log", h.lastIndex());
+                return 0;
+            }
+            StateSnapshot.load(snapshotFile, index, state);
+            clock.seed(h.clock());
+            lastFoldedIndex = h.lastIndex();
+            lastFoldedPosition = h.lastPosition();
+            lastFoldedBytes = h.lastIndex() > 0 ? log.read(h.lastPosition()) : null;
+            LOG.info("loaded snapshot at log index {} ({} entries); replaying the tail", h.lastIndex(), index.entries());
+            return h.lastIndex();
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("snapshot {} unusable ({}); replaying the whole log", snapshotFile, e.toString());
+            index.clear();
+            state.clear();
+            return 0;
+        }
+    }
+
+    /** Writes a snapshot of what is folded; a failure only costs a longer replay at the next start. */
+    private void writeSnapshot() {
+        if (snapshotFile == null || lastFoldedIndex == 0 || lastFoldedBytes == null) {
+            return;
+        }
+        try {
+            long started = System.nanoTime();
+            synchronized (appendLock) {
+                StateSnapshot.write(snapshotFile, new StateSnapshot.Header(lastFoldedIndex, lastFoldedPosition,
+                        StateSnapshot.crcOf(lastFoldedBytes), clock.current()), index, state);
+            }
+            LOG.info("wrote snapshot at log index {} in {} ms", lastFoldedIndex, (System.nanoTime() - started) / 1_000_000);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("could not write snapshot {}: {}", snapshotFile, e.toString());
+        }
+    }
+
     private static Entry parse(byte[] bytes, long position) {
         try {
             return Entry.parseFrom(bytes);
@@ -318,9 +407,13 @@ public final class MergedLog implements AutoCloseable {
 
     @Override
     public void close() {
+        boolean wasReady = ready;
         ready = false;
         if (log != null) {
             log.close();
+            if (wasReady) {
+                writeSnapshot();
+            }
         }
         completions.shutdown();
     }
@@ -335,8 +428,12 @@ public final class MergedLog implements AutoCloseable {
             // but not yet in the state. Without it two bills could get the same number.
             synchronized (appendLock) {
                 for (AppendedRecord r : batch) {
-                    Entry e = parse(r.bytes(), r.position());
-                    fold(e, r.position(), r.index());
+                    // Own entries were built moments ago: fold the object instead of parsing it back.
+                    Entry e = ownInFlight.remove(r.bytes());
+                    if (e == null) {
+                        e = parse(r.bytes(), r.position());
+                    }
+                    fold(e, r.position(), r.index(), r.bytes());
                     durable.add(new Durable(e.getOrigin(), e.getSeq(), r.position(), r.bytes()));
                 }
                 for (Durable d : durable) {
@@ -359,6 +456,7 @@ public final class MergedLog implements AutoCloseable {
                 // Everything queued failed with the batch: the durable index is the truth again.
                 queuedHighest.clear();
                 queuedRemote.clear();
+                ownInFlight.clear();
                 long firstFailed = nextOwnSeq;
                 failureListeners.forEach(l -> l.accept(firstFailed));
             }

@@ -77,6 +77,80 @@ final class BillIndex {
         return byId.values();
     }
 
+    void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(byId.size());
+        for (BillSummary b : byId.values()) {
+            out.writeUTF(b.id());
+            out.writeLong(b.position());
+            out.writeUTF(b.clientBillId());
+            out.writeUTF(b.till());
+            out.writeLong(b.number());
+            out.writeUTF(b.businessDay());
+            out.writeLong(b.total());
+            out.writeLong(b.tax());
+            out.writeLong(b.wallMs());
+        }
+        out.writeInt(byClientId.size());
+        for (Map.Entry<String, String> e : byClientId.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeUTF(e.getValue());
+        }
+        out.writeInt(maxNumberByTill.size());
+        for (Map.Entry<String, Long> e : maxNumberByTill.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeLong(e.getValue());
+        }
+        out.writeInt(refunds.size());
+        for (Map.Entry<String, List<BillRefunded>> e : refunds.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeInt(e.getValue().size());
+            for (BillRefunded r : e.getValue()) {
+                SnapshotIO.writeMessage(out, r);
+            }
+        }
+        out.writeInt(voided.size());
+        for (String v : voided) {
+            out.writeUTF(v);
+        }
+        out.writeInt(refundIdByClientId.size());
+        for (Map.Entry<String, String> e : refundIdByClientId.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeUTF(e.getValue());
+        }
+        billHash.writeTo(out);
+        refundHash.writeTo(out);
+    }
+
+    void readFrom(java.io.DataInputStream in) throws java.io.IOException {
+        for (int n = in.readInt(); n > 0; n--) {
+            BillSummary b = new BillSummary(in.readUTF(), in.readLong(), in.readUTF(), in.readUTF(), in.readLong(),
+                    in.readUTF(), in.readLong(), in.readLong(), in.readLong());
+            byId.put(b.id(), b);
+        }
+        for (int n = in.readInt(); n > 0; n--) {
+            byClientId.put(in.readUTF(), in.readUTF());
+        }
+        for (int n = in.readInt(); n > 0; n--) {
+            maxNumberByTill.put(in.readUTF(), in.readLong());
+        }
+        for (int n = in.readInt(); n > 0; n--) {
+            String billId = in.readUTF();
+            List<BillRefunded> list = new ArrayList<>();
+            for (int k = in.readInt(); k > 0; k--) {
+                list.add(SnapshotIO.readMessage(in, BillRefunded.parser()));
+            }
+            refunds.put(billId, list);
+        }
+        for (int n = in.readInt(); n > 0; n--) {
+            voided.add(in.readUTF());
+        }
+        for (int n = in.readInt(); n > 0; n--) {
+            refundIdByClientId.put(in.readUTF(), in.readUTF());
+        }
+        billHash.readFrom(in);
+        refundHash.readFrom(in);
+    }
+
     SetHash billHash() {
         return billHash;
     }

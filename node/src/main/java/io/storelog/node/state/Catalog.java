@@ -72,6 +72,63 @@ final class Catalog {
         highestVersion = Math.max(highestVersion, update.getVersion());
     }
 
+    void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(products.size());
+        for (Versioned<Product> v : products.values()) {
+            SnapshotIO.writeMessage(out, v.value());
+            writeKey(out, v);
+        }
+        out.writeInt(taxRates.size());
+        for (Versioned<TaxRate> v : taxRates.values()) {
+            SnapshotIO.writeMessage(out, v.value());
+            writeKey(out, v);
+        }
+        out.writeInt(importedChunks.size());
+        for (Map.Entry<String, BitSet> e : importedChunks.entrySet()) {
+            out.writeUTF(e.getKey());
+            byte[] bits = e.getValue().toByteArray();
+            out.writeInt(bits.length);
+            out.write(bits);
+        }
+        out.writeLong(highestVersion);
+    }
+
+    void readFrom(java.io.DataInputStream in) throws java.io.IOException {
+        for (int n = in.readInt(); n > 0; n--) {
+            Product p = SnapshotIO.readMessage(in, Product.parser());
+            products.put(p.getSku(), readKey(in, p));
+            if (!p.getBarcode().isEmpty()) {
+                skuByBarcode.put(p.getBarcode(), p.getSku());
+            }
+        }
+        for (int n = in.readInt(); n > 0; n--) {
+            TaxRate r = SnapshotIO.readMessage(in, TaxRate.parser());
+            taxRates.put(r.getTaxClass(), readKey(in, r));
+        }
+        for (int n = in.readInt(); n > 0; n--) {
+            String hash = in.readUTF();
+            byte[] bits = new byte[in.readInt()];
+            in.readFully(bits);
+            importedChunks.put(hash, BitSet.valueOf(bits));
+        }
+        highestVersion = in.readLong();
+        search = null;
+    }
+
+    private static void writeKey(java.io.DataOutputStream out, Versioned<?> v) throws java.io.IOException {
+        out.writeLong(v.version());
+        out.writeLong(v.stamp().getWallMs());
+        out.writeInt(v.stamp().getCounter());
+        out.writeUTF(v.origin());
+        out.writeLong(v.seq());
+    }
+
+    private static <T> Versioned<T> readKey(java.io.DataInputStream in, T value) throws java.io.IOException {
+        long version = in.readLong();
+        HlcStamp stamp = HlcStamp.newBuilder().setWallMs(in.readLong()).setCounter(in.readInt()).build();
+        return new Versioned<>(value, version, stamp, in.readUTF(), in.readLong());
+    }
+
     Optional<Versioned<Product>> product(String sku) {
         return Optional.ofNullable(products.get(sku));
     }

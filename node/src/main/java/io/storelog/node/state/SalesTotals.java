@@ -73,6 +73,53 @@ final class SalesTotals {
         return byDayTender;
     }
 
+    void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(byDayTill.size());
+        for (Map.Entry<String, TreeMap<String, TillDay>> d : byDayTill.entrySet()) {
+            out.writeUTF(d.getKey());
+            out.writeInt(d.getValue().size());
+            for (Map.Entry<String, TillDay> t : d.getValue().entrySet()) {
+                out.writeUTF(t.getKey());
+                TillDay v = t.getValue();
+                for (long x : new long[] {v.bills, v.total, v.tax, v.refunds, v.refundTotal, v.voids, v.voidTotal}) {
+                    out.writeLong(x);
+                }
+            }
+        }
+        out.writeInt(byDayTender.size());
+        for (Map.Entry<String, TreeMap<String, Long>> d : byDayTender.entrySet()) {
+            out.writeUTF(d.getKey());
+            out.writeInt(d.getValue().size());
+            for (Map.Entry<String, Long> t : d.getValue().entrySet()) {
+                out.writeUTF(t.getKey());
+                out.writeLong(t.getValue());
+            }
+        }
+    }
+
+    void readFrom(java.io.DataInputStream in) throws java.io.IOException {
+        for (int days = in.readInt(); days > 0; days--) {
+            TreeMap<String, TillDay> tills = byDayTill.computeIfAbsent(in.readUTF(), k -> new TreeMap<>());
+            for (int n = in.readInt(); n > 0; n--) {
+                TillDay v = new TillDay();
+                tills.put(in.readUTF(), v);
+                v.bills = in.readLong();
+                v.total = in.readLong();
+                v.tax = in.readLong();
+                v.refunds = in.readLong();
+                v.refundTotal = in.readLong();
+                v.voids = in.readLong();
+                v.voidTotal = in.readLong();
+            }
+        }
+        for (int days = in.readInt(); days > 0; days--) {
+            TreeMap<String, Long> tenders = byDayTender.computeIfAbsent(in.readUTF(), k -> new TreeMap<>());
+            for (int n = in.readInt(); n > 0; n--) {
+                tenders.put(in.readUTF(), in.readLong());
+            }
+        }
+    }
+
     /** Report key of a tender: its type, or "custom:NAME" for a custom tender. */
     static String tenderKey(Tender t) {
         if (t.getType() == TenderType.CUSTOM) {

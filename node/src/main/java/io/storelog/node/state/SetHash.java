@@ -10,10 +10,12 @@ import java.security.NoSuchAlgorithmException;
  */
 final class SetHash {
     private final long[] sum = new long[4];
+    /** One instance reused: members are added under the state's write lock, one at a time. */
+    private final MessageDigest md = sha256();
 
     /** Adds one member, given as its canonical text. */
     void add(String canonical) {
-        byte[] h = sha256().digest(canonical.getBytes(StandardCharsets.UTF_8));
+        byte[] h = md.digest(canonical.getBytes(StandardCharsets.UTF_8));
         long carry = 0;
         for (int i = 3; i >= 0; i--) {
             long word = 0;
@@ -26,6 +28,18 @@ final class SetHash {
             long c2 = Long.compareUnsigned(s2, s) < 0 ? 1 : 0;
             sum[i] = s2;
             carry = c1 | c2;
+        }
+    }
+
+    void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
+        for (long w : sum) {
+            out.writeLong(w);
+        }
+    }
+
+    void readFrom(java.io.DataInputStream in) throws java.io.IOException {
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] = in.readLong();
         }
     }
 

@@ -122,6 +122,81 @@ public final class StoreState {
         }
     }
 
+    /** Writes the whole folded state (for a snapshot); callers hold off appends meanwhile. */
+    public void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
+        lock.readLock().lock();
+        try {
+            out.writeLong(entries);
+            stock.writeTo(out);
+            sales.writeTo(out);
+            bills.writeTo(out);
+            catalog.writeTo(out);
+            out.writeInt(openShifts.size());
+            for (ShiftOpened o : openShifts.values()) {
+                SnapshotIO.writeMessage(out, o);
+            }
+            out.writeInt(closedShifts.size());
+            for (ShiftClosed c : closedShifts.values()) {
+                SnapshotIO.writeMessage(out, c);
+            }
+            out.writeInt(frozen.size());
+            for (java.util.Map.Entry<String, Long> e : frozen.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeLong(e.getValue());
+            }
+            out.writeInt(highestFolded.size());
+            for (java.util.Map.Entry<String, Long> e : highestFolded.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeLong(e.getValue());
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Forgets everything, freeze points included (a snapshot that could not be loaded whole). */
+    public void clear() {
+        lock.writeLock().lock();
+        try {
+            resetForRefold(null);
+            frozen.clear();
+            frozenView = java.util.Map.of();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Replaces this (empty) state by one read from a snapshot. */
+    public void readFrom(java.io.DataInputStream in) throws java.io.IOException {
+        lock.writeLock().lock();
+        try {
+            resetForRefold(null);
+            frozen.clear();
+            entries = in.readLong();
+            stock.readFrom(in);
+            sales.readFrom(in);
+            bills.readFrom(in);
+            catalog.readFrom(in);
+            for (int n = in.readInt(); n > 0; n--) {
+                ShiftOpened o = SnapshotIO.readMessage(in, ShiftOpened.parser());
+                openShifts.put(o.getShiftId(), o);
+            }
+            for (int n = in.readInt(); n > 0; n--) {
+                ShiftClosed c = SnapshotIO.readMessage(in, ShiftClosed.parser());
+                closedShifts.put(c.getShiftId(), c);
+            }
+            for (int n = in.readInt(); n > 0; n--) {
+                frozen.put(in.readUTF(), in.readLong());
+            }
+            frozenView = java.util.Map.copyOf(frozen);
+            for (int n = in.readInt(); n > 0; n--) {
+                highestFolded.put(in.readUTF(), in.readLong());
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
     /** Frozen origins and the seq from which their entries are disputed (an immutable snapshot, cheap to read). */
     public java.util.Map<String, Long> frozenOrigins() {
         return frozenView;
