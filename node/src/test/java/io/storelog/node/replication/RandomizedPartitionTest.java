@@ -37,7 +37,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Five lanes bill while a fault thread cuts and heals links, stops, kills and restarts nodes at random
+ * Five lanes bill while a fault thread cuts, silences (a pulled cable) and heals links, stops, kills and
+ * restarts nodes at random
  * (the schedule follows the seed; thread timing does not). Every lane's POS retries a cart whose
  * answer it did not get on its own till, as a real screen does. Afterwards, everything healed and
  * running: the store converges; every bill answered is on every node exactly once under the id it was
@@ -291,9 +292,12 @@ class RandomizedPartitionTest {
                 int roll = rnd.nextInt(100);
                 String kind;
                 boolean hitsBills = inFlight.get() > 0;
-                if (roll < 25) {
+                if (roll < 18) {
                     c.partition(i, j);
                     kind = "partition";
+                } else if (roll < 25) {
+                    c.silence(i, j);
+                    kind = "silence";
                 } else if (roll < 40) {
                     c.heal(i, j);
                     kind = "heal";

@@ -29,6 +29,8 @@ public final class FaultProxy implements AutoCloseable {
     private final ServerSocket server;
     private final int targetPort;
     private final BooleanSupplier allowed;
+    private final BooleanSupplier silent;
+    private final Object gate = new Object();
     private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -38,12 +40,16 @@ public final class FaultProxy implements AutoCloseable {
 
     /**
      * A proxy named {@code name} (for thread names and dumps) listening on a free loopback port and
-     * relaying to {@code targetPort} on loopback while {@code allowed} is true.
+     * relaying to {@code targetPort} on loopback while {@code allowed} is true. While {@code silent} is
+     * true it holds every byte instead of passing it on, and passes on no close either: a pulled cable
+     * (no FIN, no RST; TCP on both ends keeps waiting). {@link #wake()} after silent turns false lets the
+     * held bytes go on, in order, as TCP would once the cable is back.
      */
-    public FaultProxy(String name, int targetPort, BooleanSupplier allowed) {
+    public FaultProxy(String name, int targetPort, BooleanSupplier allowed, BooleanSupplier silent) {
         this.name = name;
         this.targetPort = targetPort;
         this.allowed = allowed;
+        this.silent = silent;
         try {
             this.server = new ServerSocket();
             server.setReuseAddress(true);
@@ -70,6 +76,28 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
+    /** Lets relays held by a silence go on (call after the silence ended). */
+    public void wake() {
+        synchronized (gate) {
+            gate.notifyAll();
+        }
+    }
+
+    /** Blocks the calling relay thread while the link is silent; false if the relay ended meanwhile. */
+    private boolean passThrough(java.util.concurrent.atomic.AtomicBoolean done) {
+        synchronized (gate) {
+            while (silent.getAsBoolean() && !done.get() && !closed) {
+                try {
+                    gate.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return !done.get();
+    }
+
     /** Connections currently relayed. */
     public int liveConnections() {
         return relays.size();
@@ -77,7 +105,8 @@ public final class FaultProxy implements AutoCloseable {
 
     /** One line for a failure dump. */
     public String describe() {
-        return name + " :" + port() + "->:" + targetPort + " allowed=" + allowed.getAsBoolean() + " live=" + relays.size()
+        return name + " :" + port() + "->:" + targetPort + " allowed=" + allowed.getAsBoolean() + " silent="
+                + silent.getAsBoolean() + " live=" + relays.size()
                 + " accepted=" + accepted + " refused=" + refused + " dropped=" + dropped + " bytes=" + bytes;
     }
 
@@ -174,12 +203,17 @@ public final class FaultProxy implements AutoCloseable {
                     OutputStream out = to.getOutputStream();
                     int n;
                     while ((n = in.read(buf)) >= 0) {
+                        if (!passThrough(done)) {
+                            return;
+                        }
                         out.write(buf, 0, n);
                         bytes.addAndGet(n);
                     }
                 } catch (IOException e) {
                     // Reset or closed: end the relay below.
                 }
+                // A silent link passes on no close either; once it speaks again, the end goes through.
+                passThrough(done);
                 close();
             }, "proxy-" + name + "-" + dir);
             t.setDaemon(true);

@@ -45,7 +45,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * {@code proxy(i->j)}, which relays to j's peer port. By default both nodes of a pair dial (the
  * replicator keeps one link of the two, which this exercises); {@link Builder#oneWay()} makes only the
  * lower index dial. {@link #partition(int, int)} resets the pair's relayed connections and makes its
- * proxies refuse new ones until {@link #heal(int, int)}.
+ * proxies refuse new ones until {@link #heal(int, int)}; {@link #silence(int, int)} is a pulled cable
+ * instead: bytes and closes are held, nobody is told, until the heal lets them go on in order.
  *
  * <p>{@link #kill(int)} is the in-JVM stand-in for a crash: it resets every link of the node at the
  * proxies first (peers see the connection die, not a goodbye), then closes the node. A JVM cannot
@@ -66,6 +67,7 @@ public final class TestCluster implements AutoCloseable {
     private final Set<String> links;
     private final Map<String, FaultProxy> proxies = new LinkedHashMap<>();
     private final Set<String> cut = ConcurrentHashMap.newKeySet();
+    private final Set<String> silent = ConcurrentHashMap.newKeySet();
     private final Set<Integer> severed = ConcurrentHashMap.newKeySet();
     private final Map<String, String> commonOverrides;
     private final Map<Integer, Map<String, String>> nodeOverrides;
@@ -100,7 +102,8 @@ public final class TestCluster implements AutoCloseable {
         Member target = members.get(to);
         String key = from + ">" + to;
         proxies.put(key, new FaultProxy(members.get(from).name + ">" + target.name, target.peerPort,
-                () -> !cut.contains(pair(from, to)) && !severed.contains(from) && !severed.contains(to)));
+                () -> !cut.contains(pair(from, to)) && !severed.contains(from) && !severed.contains(to),
+                () -> silent.contains(pair(from, to)) && !severed.contains(from) && !severed.contains(to)));
     }
 
     private static String pair(int i, int j) {
@@ -132,9 +135,21 @@ public final class TestCluster implements AutoCloseable {
         proxiesOf(i, j).forEach(FaultProxy::dropAll);
     }
 
-    /** Lets i and j connect again (each dialler finds out on its next reconnect attempt). */
+    /**
+     * Pulls the cable between i and j: nothing goes through either way and no close either (no FIN, no
+     * RST), so each node finds out only by its own timeouts. {@link #heal(int, int)} plugs it back: bytes
+     * held meanwhile go on in order, as TCP would deliver them.
+     */
+    public void silence(int i, int j) {
+        silent.add(pair(i, j));
+    }
+
+    /** Lets i and j connect again (each dialler finds out on its next reconnect attempt); ends a silence. */
     public void heal(int i, int j) {
         cut.remove(pair(i, j));
+        if (silent.remove(pair(i, j))) {
+            proxiesOf(i, j).forEach(FaultProxy::wake);
+        }
     }
 
     /** Cuts every link of node i. */
@@ -146,9 +161,16 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
-    /** Heals every cut link. */
+    /** Heals every cut or silent link. */
     public void healAll() {
         cut.clear();
+        silent.clear();
+        proxies.values().forEach(FaultProxy::wake);
+    }
+
+    /** Whether the link between i and j is silent. */
+    public boolean isSilent(int i, int j) {
+        return silent.contains(pair(i, j));
     }
 
     /** Whether the link between i and j is cut. */
@@ -319,7 +341,8 @@ public final class TestCluster implements AutoCloseable {
     public void awaitLinked(Duration timeout) {
         awaitOrDump("all uncut links up", timeout, () -> {
             for (int i : running()) {
-                long expected = running().stream().filter(j -> j != i && linked(i, j) && !isPartitioned(i, j)).count();
+                long expected = running().stream().filter(j -> j != i && linked(i, j) && !isPartitioned(i, j)
+                        && !isSilent(i, j)).count();
                 long connected = peers(i).stream().filter(PeerStatus::connected).count();
                 if (connected < expected) {
                     throw new AssertionError(name(i) + " has " + connected + " of " + expected + " links up");
@@ -432,7 +455,7 @@ public final class TestCluster implements AutoCloseable {
                 sb.append(": dump failed: ").append(e).append('\n');
             }
         }
-        sb.append("cut: ").append(new TreeSet<>(cut)).append('\n');
+        sb.append("cut: ").append(new TreeSet<>(cut)).append(" silent: ").append(new TreeSet<>(silent)).append('\n');
         proxies.values().forEach(p -> sb.append("  ").append(p.describe()).append('\n'));
         return sb.toString();
     }
