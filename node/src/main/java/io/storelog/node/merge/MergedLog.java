@@ -80,6 +80,10 @@ public final class MergedLog implements AutoCloseable {
     private java.nio.file.Path snapshotFile;
     private long snapshotIndex;
     private long replayedOnOpen;
+    /** A snapshot is also taken every this many folded entries, so a crash replays at most this tail. */
+    static final long SNAPSHOT_EVERY = 250_000;
+    private long lastSnapshotIndex;
+    private final java.util.concurrent.atomic.AtomicBoolean snapshotting = new java.util.concurrent.atomic.AtomicBoolean();
     private long lastFoldedIndex;
     private long lastFoldedPosition;
     private byte[] lastFoldedBytes;
@@ -118,6 +122,7 @@ public final class MergedLog implements AutoCloseable {
         origin = chooseOrigin.apply(log.recoveryReport());
         this.snapshotFile = snapshotDir == null ? null : snapshotDir.resolve(StateSnapshot.FILE);
         snapshotIndex = loadSnapshot();
+        lastSnapshotIndex = snapshotIndex;
         long before = index.entries();
         log.replayFrom(snapshotIndex + 1, (idx, position, bytes) -> fold(parse(bytes, position), position, idx, bytes));
         replayedOnOpen = index.entries() - before;
@@ -382,12 +387,15 @@ public final class MergedLog implements AutoCloseable {
 
     /** Writes a snapshot of what is folded; a failure only costs a longer replay at the next start. */
     private void writeSnapshot() {
-        if (snapshotFile == null || lastFoldedIndex == 0 || lastFoldedBytes == null) {
+        if (snapshotFile == null) {
             return;
         }
         try {
             long started = System.nanoTime();
             synchronized (appendLock) {
+                if (lastFoldedIndex == 0 || lastFoldedBytes == null) {
+                    return;
+                }
                 StateSnapshot.write(snapshotFile, new StateSnapshot.Header(lastFoldedIndex, lastFoldedPosition,
                         StateSnapshot.crcOf(lastFoldedBytes), clock.current()), index, state);
             }
@@ -439,6 +447,18 @@ public final class MergedLog implements AutoCloseable {
                 for (Durable d : durable) {
                     queuedRemote.remove(d.origin() + "/" + d.seq());
                 }
+            }
+            if (snapshotFile != null && lastFoldedIndex - lastSnapshotIndex >= SNAPSHOT_EVERY
+                    && snapshotting.compareAndSet(false, true)) {
+                lastSnapshotIndex = lastFoldedIndex;
+                // Off the writer thread; it holds the append lock while it writes, pausing appends briefly.
+                completions.execute(() -> {
+                    try {
+                        writeSnapshot();
+                    } finally {
+                        snapshotting.set(false);
+                    }
+                });
             }
             for (java.util.function.Consumer<List<Durable>> l : durableListeners) {
                 try {
