@@ -18,6 +18,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -26,6 +28,7 @@ import io.storelog.node.StoreLogException;
 import io.storelog.node.merge.MergedLog;
 import io.storelog.node.merge.VersionVector;
 import io.storelog.protocol.Ack;
+import io.storelog.protocol.Heartbeat;
 import io.storelog.protocol.HqMark;
 import io.storelog.protocol.PeerMessage;
 import io.storelog.protocol.Resend;
@@ -58,11 +61,14 @@ import org.slf4j.LoggerFactory;
 public final class Replicator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
     /**
-     * A linked peer that sent nothing for this long is taken as gone and its link closed. Gossip goes
-     * out every second, so only a dead node or a pulled cable (no FIN, no RST: TCP would wait minutes)
-     * stays silent this long; the leader rule needs to notice within seconds.
+     * A linked peer that sent nothing for this long is taken as gone and its link closed. Every link
+     * hears at least a heartbeat a second, so only a dead node or a pulled cable (no FIN, no RST: TCP
+     * would wait minutes) stays silent this long; the leader rule needs to notice within seconds.
      */
     static final long LINK_IDLE_MILLIS = 3_000;
+    /** A link that wrote nothing for this long sends a heartbeat. */
+    static final long HEARTBEAT_MILLIS = 1_000;
+    private static final PeerMessage HEARTBEAT = PeerMessage.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build();
 
     private final ReplicationOptions options;
     private final MergedLog log;
@@ -78,6 +84,8 @@ public final class Replicator implements AutoCloseable {
     private final Map<HostPort, String> namesByAddress = new HashMap<>();
     /** Replication thread only: writes waiting for enough peers to hold them. */
     private final List<ReplicaWaiter> waiters = new ArrayList<>();
+    /** Replication thread only: which link streams each origin to this node. */
+    private final Map<String, PeerSession> currentSource = new HashMap<>();
     /** Every replica wait not yet answered, whatever thread: close() answers them (false) so no bill waits forever. */
     private final Set<CompletableFuture<Boolean>> replicaWaits = ConcurrentHashMap.newKeySet();
     private final Map<String, PeerStatus> statusView = new ConcurrentHashMap<>();
@@ -261,11 +269,25 @@ public final class Replicator implements AutoCloseable {
     private void established(ChannelHandlerContext ctx, PeerIdentity peer, HostPort dialled) {
         ctx.channel().attr(LINKED).set(Boolean.TRUE);
         PeerSession session = new PeerSession(peer, ctx.channel(), metrics, options.maxBatchBytes(), options.maxBatchEntries());
-        ctx.pipeline().addLast("idle", new IdleStateHandler(LINK_IDLE_MILLIS, 0, 0, TimeUnit.MILLISECONDS) {
+        ctx.pipeline().addLast("idle", new IdleStateHandler(LINK_IDLE_MILLIS, HEARTBEAT_MILLIS, 0, TimeUnit.MILLISECONDS) {
             @Override
             protected void channelIdle(ChannelHandlerContext c, IdleStateEvent evt) {
+                if (evt.state() == IdleState.WRITER_IDLE) {
+                    // Written here on the event loop, not queued behind a busy replication thread.
+                    c.writeAndFlush(FrameEncoder.frame(HEARTBEAT, c.alloc()), c.voidPromise());
+                    return;
+                }
                 LOG.warn("node {}: no message from {} for {} ms; closing the link", options.node(), peer.node(), LINK_IDLE_MILLIS);
                 c.close();
+            }
+        });
+        ctx.pipeline().addLast("heartbeats", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext c, Object msg) {
+                // A heartbeat has done its work by arriving (the idle handler saw it); nothing else to do.
+                if (!(msg instanceof PeerMessage m && m.hasHeartbeat())) {
+                    c.fireChannelRead(msg);
+                }
             }
         });
         ctx.pipeline().addLast("link", new PeerLinkHandler(this, session, metrics));
@@ -295,6 +317,7 @@ public final class Replicator implements AutoCloseable {
                 session.peer.theyDialled() ? "inbound" : "outbound");
         send(session, PeerMessage.newBuilder().setVersionVector(Vectors.toProto(log.versionVector())).build());
         sendHqMark(session);
+        reassignWants();
         refreshStatus();
     }
 
@@ -304,6 +327,8 @@ public final class Replicator implements AutoCloseable {
             if (sessions.get(session.peer.node()) == session) {
                 sessions.remove(session.peer.node());
                 LOG.info("node {} lost its link with {}", options.node(), session.peer.node());
+                // Origins this link brought now come from another peer.
+                reassignWants();
             }
             refreshStatus();
         });
@@ -372,12 +397,18 @@ public final class Replicator implements AutoCloseable {
                 session.onVersionVector(Vectors.fromProto(msg.getVersionVector()));
                 checkCaughtUp(session);
                 checkWaiters();
+                reassignWants();
                 pump(session);
             }
             case ENTRIES -> receive(session, msg);
             case ACK -> {
                 session.onAck(Vectors.fromProto(msg.getAck().getHeld()));
                 checkWaiters();
+                reassignWants();
+                pump(session);
+            }
+            case WANT -> {
+                session.onWant(msg.getWant().getOriginsList());
                 pump(session);
             }
             case RESEND -> {
@@ -392,7 +423,61 @@ public final class Replicator implements AutoCloseable {
             default -> throw new StoreLogException(io.storelog.node.ErrorCode.BAD_REQUEST,
                     "unexpected " + msg.getBodyCase() + " after the handshake");
         }
-        refreshStatus();
+    }
+
+    /**
+     * Decides, per origin, which one linked peer streams it to this node: the origin's own node when
+     * linked; else the current source while it still has something this node lacks; else the peer
+     * holding the most of it (ties to the smaller name). Tells each peer when its share changes.
+     * Asking one peer per origin keeps a full mesh from delivering every entry once per peer.
+     */
+    private void reassignWants() {
+        VersionVector mine = log.versionVector();
+        Map<String, Long> frozen = frozenOrigins.get();
+        java.util.Set<String> origins = new java.util.TreeSet<>();
+        for (PeerSession s : sessions.values()) {
+            origins.addAll(s.theirHeld().asMap().keySet());
+        }
+        Map<PeerSession, java.util.SortedSet<String>> asks = new HashMap<>();
+        for (PeerSession s : sessions.values()) {
+            asks.put(s, new java.util.TreeSet<>());
+        }
+        for (String o : origins) {
+            if (o.equals(log.origin()) || frozen.containsKey(o)) {
+                continue;
+            }
+            PeerSession source = null;
+            for (PeerSession s : sessions.values()) {
+                if (s.peer.incarnation().equals(o)) {
+                    source = s;
+                }
+            }
+            if (source == null) {
+                PeerSession current = currentSource.get(o);
+                if (current != null && sessions.get(current.peer.node()) == current
+                        && current.theirHeld().get(o) > mine.get(o)) {
+                    source = current;
+                }
+            }
+            if (source == null) {
+                for (PeerSession s : sessions.values()) {
+                    if (source == null || s.theirHeld().get(o) > source.theirHeld().get(o)
+                            || (s.theirHeld().get(o) == source.theirHeld().get(o) && s.peer.node().compareTo(source.peer.node()) < 0)) {
+                        source = s;
+                    }
+                }
+            }
+            currentSource.put(o, source);
+            if (!o.equals(source.peer.incarnation())) {
+                asks.get(source).add(o);
+            }
+        }
+        asks.forEach((s, want) -> {
+            if (!want.equals(s.asked)) {
+                s.asked = java.util.Set.copyOf(want);
+                send(s, PeerMessage.newBuilder().setWant(io.storelog.protocol.Want.newBuilder().addAllOrigins(want)).build());
+            }
+        });
     }
 
     private void receive(PeerSession session, PeerMessage msg) {
@@ -443,7 +528,8 @@ public final class Replicator implements AutoCloseable {
     }
 
     private void sendHqMark(PeerSession s) {
-        HqMark mark = hqMarkSource.get();
+        // A write on a closed link fails into the pipeline as a link error; soft state is not worth one.
+        HqMark mark = s.channel.isActive() ? hqMarkSource.get() : null;
         if (mark != null) {
             send(s, PeerMessage.newBuilder().setHqMark(mark).build());
         }
@@ -482,7 +568,7 @@ public final class Replicator implements AutoCloseable {
     }
 
     private void pump(PeerSession session) {
-        boolean more = session.pump(log.versionVector(), frozenOrigins.get(), this::read, options.pumpBudgetBytes());
+        boolean more = session.pump(log.origin(), log.versionVector(), frozenOrigins.get(), this::read, options.pumpBudgetBytes());
         if (more && session.channel.isWritable()) {
             // Budget used up: yield to other links and messages, then go on.
             schedulePump();
@@ -500,7 +586,7 @@ public final class Replicator implements AutoCloseable {
         PeerMessage markMessage = mark == null ? null : PeerMessage.newBuilder().setHqMark(mark).build();
         for (PeerSession s : sessions.values()) {
             send(s, vv);
-            if (markMessage != null) {
+            if (markMessage != null && s.channel.isActive()) {
                 send(s, markMessage);
             }
         }
@@ -552,7 +638,9 @@ public final class Replicator implements AutoCloseable {
     }
 
     private static void send(PeerSession s, PeerMessage m) {
-        s.channel.writeAndFlush(FrameEncoder.frame(m, s.channel.alloc()), s.channel.voidPromise());
+        // Not the void promise: a write that meets a link closed meanwhile would fire a ClosedChannelException
+        // into the pipeline, and the link handler would count it as one more rejected peer.
+        s.channel.writeAndFlush(FrameEncoder.frame(m, s.channel.alloc()));
     }
 
     /** Live sessions, for tests and status (replication thread snapshot). */
