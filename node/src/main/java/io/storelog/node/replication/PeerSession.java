@@ -7,12 +7,14 @@ import io.storelog.protocol.Entries;
 import io.storelog.protocol.PeerMessage;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One live link to a peer. It tracks what the peer holds durably ({@code theirHeld}, from its
  * vectors and acks) and what has been sent to it ({@code sentUpTo}, possibly still in flight), and
  * streams what the peer lacks per origin in seq order, in bounded batches, while the channel is
- * writable. Confined to the replication thread.
+ * writable: this node's own origin always, other origins only when the peer asked for them (Want).
+ * Confined to the replication thread.
  */
 final class PeerSession {
     /** A gossip that shows the peer behind what was sent, with no ack for this long, resends. */
@@ -26,6 +28,10 @@ final class PeerSession {
     private VersionVector theirHeld = VersionVector.empty();
     private final Map<String, Long> sentUpTo = new HashMap<>();
     private long lastAckNanos = System.nanoTime();
+    /** Origins the peer asked this node to stream (besides this node's own, always pushed). */
+    private Set<String> wanted = Set.of();
+    /** Origins this node last asked the peer for. */
+    Set<String> asked = Set.of();
 
     PeerSession(PeerIdentity peer, Channel channel, ReplicationMetrics metrics, int maxBatchBytes, int maxBatchEntries) {
         this.peer = peer;
@@ -57,6 +63,11 @@ final class PeerSession {
         lastAckNanos = System.nanoTime();
     }
 
+    /** The peer says which origins it wants from this node. */
+    void onWant(java.util.Collection<String> origins) {
+        wanted = Set.copyOf(origins);
+    }
+
     /** The peer saw a gap in {@code origin}: start again at {@code fromSeq}. */
     void onResend(String origin, long fromSeq) {
         sentUpTo.merge(origin, Math.max(0, fromSeq - 1), Math::min);
@@ -66,13 +77,17 @@ final class PeerSession {
      * Sends what the peer lacks of {@code mine}, never an entry at or past a frozen origin's disputed seq, until done, the
      * channel stops being writable, or {@code budgetBytes} went out. Returns true if work is left.
      */
-    boolean pump(VersionVector mine, Map<String, Long> frozen, EntrySource source, long budgetBytes) {
+    boolean pump(String ownOrigin, VersionVector mine, Map<String, Long> frozen, EntrySource source, long budgetBytes) {
         long sent = 0;
         boolean progress = true;
         while (progress && channel.isActive()) {
             progress = false;
             for (Map.Entry<String, Long> e : mine.asMap().entrySet()) {
                 String origin = e.getKey();
+                if (!origin.equals(ownOrigin) && !wanted.contains(origin)) {
+                    // Another link brings this origin to the peer: sending it too would only duplicate.
+                    continue;
+                }
                 long have = Math.min(e.getValue(), frozen.getOrDefault(origin, Long.MAX_VALUE) - 1);
                 long from = Math.max(sentUpTo.getOrDefault(origin, 0L), theirHeld.get(origin)) + 1;
                 if (from > have) {

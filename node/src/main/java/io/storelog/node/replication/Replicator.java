@@ -84,6 +84,8 @@ public final class Replicator implements AutoCloseable {
     private final Map<HostPort, String> namesByAddress = new HashMap<>();
     /** Replication thread only: writes waiting for enough peers to hold them. */
     private final List<ReplicaWaiter> waiters = new ArrayList<>();
+    /** Replication thread only: which link streams each origin to this node. */
+    private final Map<String, PeerSession> currentSource = new HashMap<>();
     /** Every replica wait not yet answered, whatever thread: close() answers them (false) so no bill waits forever. */
     private final Set<CompletableFuture<Boolean>> replicaWaits = ConcurrentHashMap.newKeySet();
     private final Map<String, PeerStatus> statusView = new ConcurrentHashMap<>();
@@ -315,6 +317,7 @@ public final class Replicator implements AutoCloseable {
                 session.peer.theyDialled() ? "inbound" : "outbound");
         send(session, PeerMessage.newBuilder().setVersionVector(Vectors.toProto(log.versionVector())).build());
         sendHqMark(session);
+        reassignWants();
         refreshStatus();
     }
 
@@ -324,6 +327,8 @@ public final class Replicator implements AutoCloseable {
             if (sessions.get(session.peer.node()) == session) {
                 sessions.remove(session.peer.node());
                 LOG.info("node {} lost its link with {}", options.node(), session.peer.node());
+                // Origins this link brought now come from another peer.
+                reassignWants();
             }
             refreshStatus();
         });
@@ -392,12 +397,18 @@ public final class Replicator implements AutoCloseable {
                 session.onVersionVector(Vectors.fromProto(msg.getVersionVector()));
                 checkCaughtUp(session);
                 checkWaiters();
+                reassignWants();
                 pump(session);
             }
             case ENTRIES -> receive(session, msg);
             case ACK -> {
                 session.onAck(Vectors.fromProto(msg.getAck().getHeld()));
                 checkWaiters();
+                reassignWants();
+                pump(session);
+            }
+            case WANT -> {
+                session.onWant(msg.getWant().getOriginsList());
                 pump(session);
             }
             case RESEND -> {
@@ -412,7 +423,61 @@ public final class Replicator implements AutoCloseable {
             default -> throw new StoreLogException(io.storelog.node.ErrorCode.BAD_REQUEST,
                     "unexpected " + msg.getBodyCase() + " after the handshake");
         }
-        refreshStatus();
+    }
+
+    /**
+     * Decides, per origin, which one linked peer streams it to this node: the origin's own node when
+     * linked; else the current source while it still has something this node lacks; else the peer
+     * holding the most of it (ties to the smaller name). Tells each peer when its share changes.
+     * Asking one peer per origin keeps a full mesh from delivering every entry once per peer.
+     */
+    private void reassignWants() {
+        VersionVector mine = log.versionVector();
+        Map<String, Long> frozen = frozenOrigins.get();
+        java.util.Set<String> origins = new java.util.TreeSet<>();
+        for (PeerSession s : sessions.values()) {
+            origins.addAll(s.theirHeld().asMap().keySet());
+        }
+        Map<PeerSession, java.util.SortedSet<String>> asks = new HashMap<>();
+        for (PeerSession s : sessions.values()) {
+            asks.put(s, new java.util.TreeSet<>());
+        }
+        for (String o : origins) {
+            if (o.equals(log.origin()) || frozen.containsKey(o)) {
+                continue;
+            }
+            PeerSession source = null;
+            for (PeerSession s : sessions.values()) {
+                if (s.peer.incarnation().equals(o)) {
+                    source = s;
+                }
+            }
+            if (source == null) {
+                PeerSession current = currentSource.get(o);
+                if (current != null && sessions.get(current.peer.node()) == current
+                        && current.theirHeld().get(o) > mine.get(o)) {
+                    source = current;
+                }
+            }
+            if (source == null) {
+                for (PeerSession s : sessions.values()) {
+                    if (source == null || s.theirHeld().get(o) > source.theirHeld().get(o)
+                            || (s.theirHeld().get(o) == source.theirHeld().get(o) && s.peer.node().compareTo(source.peer.node()) < 0)) {
+                        source = s;
+                    }
+                }
+            }
+            currentSource.put(o, source);
+            if (!o.equals(source.peer.incarnation())) {
+                asks.get(source).add(o);
+            }
+        }
+        asks.forEach((s, want) -> {
+            if (!want.equals(s.asked)) {
+                s.asked = java.util.Set.copyOf(want);
+                send(s, PeerMessage.newBuilder().setWant(io.storelog.protocol.Want.newBuilder().addAllOrigins(want)).build());
+            }
+        });
     }
 
     private void receive(PeerSession session, PeerMessage msg) {
@@ -503,7 +568,7 @@ public final class Replicator implements AutoCloseable {
     }
 
     private void pump(PeerSession session) {
-        boolean more = session.pump(log.versionVector(), frozenOrigins.get(), this::read, options.pumpBudgetBytes());
+        boolean more = session.pump(log.origin(), log.versionVector(), frozenOrigins.get(), this::read, options.pumpBudgetBytes());
         if (more && session.channel.isWritable()) {
             // Budget used up: yield to other links and messages, then go on.
             schedulePump();

@@ -205,6 +205,8 @@ class OversizedCatchUpTest {
         try (RawPeer p = RawPeer.connect(node.replicator().orElseThrow().port())) {
             p.handshake(STORE, "till-observer", KEY);
             p.send(PeerMessage.newBuilder().setVersionVector(io.storelog.protocol.VersionVector.getDefaultInstance()).build());
+            // As a real lane does: ask this peer for every origin it holds (only its own is pushed unasked).
+            p.send(PeerMessage.newBuilder().setWant(io.storelog.protocol.Want.newBuilder().addAllOrigins(target.asMap().keySet())).build());
             while (s.entries < target.total()) {
                 byte[] frame = p.readFrame();
                 assertThat(frame).as("node closed the link mid catch-up").isNotNull();
