@@ -63,7 +63,7 @@ public final class MergedLog implements AutoCloseable {
     private final List<java.util.function.Consumer<List<Durable>>> durableListeners = new CopyOnWriteArrayList<>();
     /** Guarded by appendLock: highest seq per origin queued for the writer, durable or not. */
     private final java.util.Map<String, Long> queuedHighest = new java.util.HashMap<>();
-    /** Guarded by appendLock: own entries queued, keyed by the very byte array handed to the log. */
+    /** Guarded by appendLock: entries queued (own, and relayed ones already parsed), keyed by the very byte array handed to the log. */
     private final java.util.IdentityHashMap<byte[], Entry> ownInFlight = new java.util.IdentityHashMap<>();
     /** Guarded by appendLock: remote entries queued but not yet durable, for comparing repeats. */
     private final java.util.Map<String, byte[]> queuedRemote = new java.util.HashMap<>();
@@ -231,6 +231,8 @@ public final class MergedLog implements AutoCloseable {
                     foreignOwn.incrementAndGet();
                 } else if (seq == held + 1 && !gapped.contains(o)) {
                     accepted.add(bytes);
+                    // Parsed once here; the fold takes this object instead of parsing the bytes again.
+                    ownInFlight.put(bytes, e);
                     queuedHighest.put(o, seq);
                     queuedRemote.put(o + "/" + seq, bytes);
                     if (!clock.observe(e.getHlc())) {
@@ -244,6 +246,15 @@ public final class MergedLog implements AutoCloseable {
                 durable = CompletableFuture.completedFuture(null);
             } else {
                 durable = log.appendAll(accepted).thenApply(r -> null);
+                if (durable.isCompletedExceptionally()) {
+                    // Refused at once (log repairing or closed): nothing was queued, so forget it all
+                    // and the peer's resend or the next gossip brings these entries again.
+                    for (byte[] b : accepted) {
+                        Entry e = ownInFlight.remove(b);
+                        queuedRemote.remove(e.getOrigin() + "/" + e.getSeq());
+                        queuedHighest.put(e.getOrigin(), Math.min(queuedHighest.get(e.getOrigin()), e.getSeq() - 1));
+                    }
+                }
             }
         }
         return new Offer(accepted.size(), duplicates, gaps, conflicts, durable);
@@ -436,7 +447,7 @@ public final class MergedLog implements AutoCloseable {
             // but not yet in the state. Without it two bills could get the same number.
             synchronized (appendLock) {
                 for (AppendedRecord r : batch) {
-                    // Own entries were built moments ago: fold the object instead of parsing it back.
+                    // Queued entries were built or parsed moments ago: fold the object instead of parsing it back.
                     Entry e = ownInFlight.remove(r.bytes());
                     if (e == null) {
                         e = parse(r.bytes(), r.position());
