@@ -27,12 +27,14 @@ public final class HqNode implements AutoCloseable {
     private final boolean ownsStore;
     private final HttpApiServer http;
     private final ExecutorService storageCalls;
+    private final HqRoutes routes;
 
-    private HqNode(HqStore store, boolean ownsStore, HttpApiServer http, ExecutorService storageCalls) {
+    private HqNode(HqStore store, boolean ownsStore, HttpApiServer http, ExecutorService storageCalls, HqRoutes routes) {
         this.store = store;
         this.ownsStore = ownsStore;
         this.http = http;
         this.storageCalls = storageCalls;
+        this.routes = routes;
     }
 
     /**
@@ -90,7 +92,7 @@ public final class HqNode implements AutoCloseable {
             HqRoutes routes = new HqRoutes(store, stores, catalog, new HqMetrics(store), config.http().apiToken(), storageCalls);
             HttpApiServer http = HttpApiServer.start(config.http().bind(), config.http().port(), config.http().maxBodyBytes(), routes);
             LOG.info("headquarters on {} accepts stores {}", store, List.copyOf(stores.stores()));
-            return new HqNode(store, ownsStore, http, storageCalls);
+            return new HqNode(store, ownsStore, http, storageCalls, routes);
         } catch (RuntimeException e) {
             storageCalls.shutdownNow();
             throw e;
@@ -109,15 +111,18 @@ public final class HqNode implements AutoCloseable {
 
     @Override
     public void close() {
-        // HTTP first, then let transactions in flight finish: no request may reach a storage that is closing.
+        // New requests get 503 at once; requests already running finish and are answered (a leader then
+        // needs no timeout to learn what became of its batch); then HTTP stops; the storage closes last.
         try {
-            http.close();
+            routes.stopTaking();
             storageCalls.shutdown();
             if (!storageCalls.awaitTermination(EmbeddedIgniteStore.TX_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
                 LOG.warn("requests still running after {} ms; closing the storage under them", EmbeddedIgniteStore.TX_TIMEOUT_MS);
             }
+            http.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            http.close();
         } finally {
             if (ownsStore) {
                 store.close();

@@ -49,6 +49,7 @@ public final class HqRoutes implements Router {
     private final HqMetrics metrics;
     private final Optional<Secret> apiToken;
     private final Executor storageCalls;
+    private volatile boolean closing;
 
     /**
      * @param storageCalls runs every request: the HTTP server interrupts its own workers when it closes, and
@@ -64,8 +65,16 @@ public final class HqRoutes implements Router {
         this.storageCalls = storageCalls;
     }
 
+    /** From now on every request answers 503 at once; those already running finish and are answered. */
+    void stopTaking() {
+        closing = true;
+    }
+
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest r, String authorization) {
+        if (closing) {
+            return CompletableFuture.completedFuture(ApiRoutes.error(503, "NOT_READY", "headquarters is shutting down"));
+        }
         try {
             return CompletableFuture.supplyAsync(() -> answer(r, authorization), storageCalls);
         } catch (RejectedExecutionException e) {

@@ -26,7 +26,8 @@ final class IgniteLogs {
 
     /** Sends Ignite's log to {@code logFile} from now on; returns the logger to give Ignite. */
     static synchronized IgniteLogger to(Path logFile) {
-        System.setProperty(IgniteSystemProperties.IGNITE_QUIET, "true");
+        // Not quiet: in quiet mode Ignite prints its start-up report to stdout; otherwise it logs it at INFO, below our level.
+        System.setProperty(IgniteSystemProperties.IGNITE_QUIET, "false");
         System.setProperty(IgniteSystemProperties.IGNITE_NO_ASCII, "true");
         System.setProperty(IgniteSystemProperties.IGNITE_UPDATE_NOTIFIER, "false");
         System.setProperty(IgniteSystemProperties.IGNITE_PERFORMANCE_SUGGESTIONS_DISABLED, "true");

@@ -33,6 +33,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -224,15 +225,21 @@ abstract class HqContract {
     @Timeout(150)
     void hqRestartedMidUploadLosesNothingAndDoublesNothing() throws Exception {
         TestEntries.StoreLog log = TestEntries.log(List.of("till1-x6", "till2-x6", "server-x6"), 2000);
-        TestLeader leader = new TestLeader(http, "s6", token("s6"), log, 200);
+        Semaphore gate = new Semaphore(10);
+        TestLeader leader = new TestLeader(http, "s6", token("s6"), log, 200).throttle(gate);
         CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> leader.run(Duration.ofSeconds(120)));
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> held(store.vector("s6")) >= log.entries() / 4);
+        // Ten batches in, then five more let go as HQ goes down, so some are in flight while it stops.
+        await().atMost(Duration.ofSeconds(60)).until(() -> held(store.vector("s6")) >= 2000);
+        gate.release(5);
+        long heldAtRestart = held(store.vector("s6"));
         hq.close();
         store = restart(store, dir);
         hq = HqNode.serve(config, stores, store, false);
+        gate.release(1_000_000);
         upload.get(130, TimeUnit.SECONDS);
 
+        assertThat(heldAtRestart).isLessThan(log.entries());
         assertHolds("s6", log);
         assertThat(held(store.vector("s6"))).isEqualTo(log.entries());
     }

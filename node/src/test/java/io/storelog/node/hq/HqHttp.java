@@ -93,8 +93,10 @@ final class HqHttp {
     }
 
     private HttpRequest.Builder request(String path, String token) {
+        // Short enough that a request caught by an HQ shutting down (accepted, never answered) is retried
+        // soon, as a leader's timeout would; long enough for a batch on a loaded machine.
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.getAsInt() + path))
-                .timeout(Duration.ofSeconds(60));
+                .timeout(Duration.ofSeconds(15));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }

@@ -29,6 +29,7 @@ final class TestLeader {
     int refusedBatches;
     int failedCalls;
     private java.util.concurrent.CyclicBarrier firstUpload;
+    private java.util.concurrent.Semaphore permits;
 
     TestLeader(HqHttp http, String store, String token, TestEntries.StoreLog log, int batchSize) {
         this.http = http;
@@ -41,6 +42,12 @@ final class TestLeader {
     /** Makes the first upload wait at {@code barrier} after the first vector was read (to force a race). */
     TestLeader startTogetherAt(java.util.concurrent.CyclicBarrier barrier) {
         this.firstUpload = barrier;
+        return this;
+    }
+
+    /** Sends a batch only with a permit from {@code gate}, so a test can hold the upload at a known point. */
+    TestLeader throttle(java.util.concurrent.Semaphore gate) {
+        this.permits = gate;
         return this;
     }
 
@@ -78,6 +85,9 @@ final class TestLeader {
             while (h < all.size()) {
                 done = false;
                 List<ByteString> batch = new ArrayList<>(all.subList((int) h, (int) Math.min(all.size(), h + batchSize)));
+                if (permits != null) {
+                    permits.acquireUninterruptibly();
+                }
                 HqHttp.Answer a = http.upload(store, token, batch);
                 if (a.status() == 409) {
                     refusedBatches++;
