@@ -28,7 +28,7 @@ class SilentLinkTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aPulledCableIsNoticedAndHealsWithoutLoss() throws Exception {
-        try (TestCluster c = TestCluster.builder(dir).nodes(3).ackTimeoutMs(2_000).start()) {
+        try (TestCluster c = TestCluster.builder(dir).nodes(3).ackTimeoutMs(200).start()) {
             c.awaitLinked(Duration.ofSeconds(10));
             for (int i = 0; i < 3; i++) {
                 c.awaitReady(i, Duration.ofSeconds(15));
