@@ -104,7 +104,7 @@ public final class StoreNode implements AutoCloseable {
                 gate, this::ready, meters);
         stock = new StockService(log, state);
         config.node().catalogFile().ifPresent(this::importCatalog);
-        leader = LeaderService.start(config, log, state, java.util.Optional.ofNullable(replicator));
+        leader = LeaderService.start(config, log, state, java.util.Optional.ofNullable(replicator), meters);
         http = HttpApiServer.start(this);
     }
 

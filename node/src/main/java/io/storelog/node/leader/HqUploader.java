@@ -221,7 +221,7 @@ final class HqUploader {
         } else {
             vector = client.vector().thenComposeAsync(this::onVector, exec);
         }
-        vector.thenRunAsync(() -> uploadNext(cycle, 0), exec).exceptionally(t -> {
+        vector.thenRunAsync(() -> uploadNext(cycle, 0, null), exec).exceptionally(t -> {
             cycle.completeExceptionally(t);
             return null;
         });
@@ -250,30 +250,37 @@ final class HqUploader {
         marks.confirm(held);
     }
 
-    /** Sends the next batch, or completes the cycle when HQ holds everything this node holds. */
-    private void uploadNext(CompletableFuture<Void> cycle, int conflictsInRow) {
+    /**
+     * Sends the next batch ({@code ready} when it was read ahead and HQ's vector is where it expected),
+     * or completes the cycle when HQ holds everything this node holds.
+     */
+    private void uploadNext(CompletableFuture<Void> cycle, int conflictsInRow, Batch ready) {
         if (closed || !isLeader.getAsBoolean()) {
             cycle.complete(null);
             return;
         }
-        UploadBatch batch = nextBatch(hqHeld, log.versionVector());
+        Batch batch = ready != null ? ready : nextBatch(hqHeld, log.versionVector());
         if (batch == null) {
             uploading = false;
             cycle.complete(null);
             return;
         }
         uploading = true;
-        int size = batch.getEntriesCount();
-        client.upload(batch).whenCompleteAsync((r, t) -> {
+        CompletableFuture<HqClient.Upload> sent = client.upload(batch.message());
+        // While HQ stores this batch, read the next from disk, as if this one will be taken.
+        Batch next = nextBatch(batch.after(), log.versionVector());
+        sent.whenCompleteAsync((r, t) -> {
             try {
-                onUploaded(cycle, conflictsInRow, size, r, t);
+                onUploaded(cycle, conflictsInRow, batch, next, r, t);
             } catch (RuntimeException e) {
                 cycle.completeExceptionally(e);
             }
         }, exec);
     }
 
-    private void onUploaded(CompletableFuture<Void> cycle, int conflictsInRow, int size, HqClient.Upload r, Throwable t) {
+    private void onUploaded(CompletableFuture<Void> cycle, int conflictsInRow, Batch batch, Batch next, HqClient.Upload r,
+            Throwable t) {
+        int size = batch.message().getEntriesCount();
         if (t != null) {
             if (unwrap(t) instanceof HqException h && (h.status() == 400 || h.status() == 413)
                     && maxBatchBytes > 64 * 1024 && size > 1) {
@@ -298,7 +305,7 @@ final class HqUploader {
                         + " batches in a row as not continuing what it holds: " + r.result().getError(), null));
                 return;
             }
-            uploadNext(cycle, conflictsInRow + 1);
+            uploadNext(cycle, conflictsInRow + 1, null);
             return;
         }
         batches.incrementAndGet();
@@ -314,24 +321,31 @@ final class HqUploader {
                         + " batches in a row without its vector advancing: " + r.result().getError(), null));
                 return;
             }
-            uploadNext(cycle, conflictsInRow + 1);
+            uploadNext(cycle, conflictsInRow + 1, null);
             return;
         }
-        uploadNext(cycle, 0);
+        // The batch read ahead is right only if HQ now holds exactly what it assumed (not, say, more from another leader).
+        uploadNext(cycle, 0, hqHeld.equals(batch.after()) ? next : null);
+    }
+
+    /** A batch to send and the vector HQ holds once it took it. */
+    record Batch(UploadBatch message, VersionVector after) {
     }
 
     /**
      * Up to maxBatchEntries entries and maxBatchBytes encoded bytes that {@code mine} holds and
      * {@code held} lacks, per origin in seq order (origins in name order); null when there is none.
      */
-    UploadBatch nextBatch(VersionVector held, VersionVector mine) {
+    Batch nextBatch(VersionVector held, VersionVector mine) {
         UploadBatch.Builder b = UploadBatch.newBuilder();
+        Map<String, Long> upTo = new java.util.HashMap<>();
         long bytes = 0;
+        outer:
         for (Map.Entry<String, Long> e : mine.asMap().entrySet()) {
             String origin = e.getKey();
             for (long seq = held.get(origin) + 1; seq <= e.getValue(); seq++) {
                 if (b.getEntriesCount() >= settings.maxBatchEntries()) {
-                    return b.build();
+                    break outer;
                 }
                 byte[] entry = log.readBytes(origin, seq);
                 if (entry == null) {
@@ -340,13 +354,14 @@ final class HqUploader {
                 long cost = CodedOutputStream.computeTagSize(1) + CodedOutputStream.computeUInt32SizeNoTag(entry.length)
                         + entry.length;
                 if (b.getEntriesCount() > 0 && bytes + cost > maxBatchBytes) {
-                    return b.build();
+                    break outer;
                 }
                 b.addEntries(ByteString.copyFrom(entry));
+                upTo.put(origin, seq);
                 bytes += cost;
             }
         }
-        return b.getEntriesCount() == 0 ? null : b.build();
+        return b.getEntriesCount() == 0 ? null : new Batch(b.build(), held.merge(VersionVector.of(upTo)));
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -1,5 +1,8 @@
 package io.storelog.node.leader;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.storelog.config.NodeConfig;
 import io.storelog.config.Secret;
 import io.storelog.node.merge.MergedLog;
@@ -75,15 +78,24 @@ public final class LeaderService implements AutoCloseable {
         }
     }
 
-    /** Starts leader tracking (and, with hq.url set, the upload loop) for a node. */
-    public static LeaderService start(NodeConfig config, MergedLog log, StoreState state, Optional<Replicator> replicator) {
-        return start(config, log, state, replicator, UploadSettings.defaults());
+    /** Starts leader tracking (and, with hq.url set, the upload loop) for a node; its gauges go to {@code meters}. */
+    public static LeaderService start(NodeConfig config, MergedLog log, StoreState state, Optional<Replicator> replicator,
+            MeterRegistry meters) {
+        return start(config, log, state, replicator, meters, UploadSettings.defaults());
     }
 
-    /** As {@link #start(NodeConfig, MergedLog, StoreState, Optional)} with other timings (tests). */
+    /** As {@link #start(NodeConfig, MergedLog, StoreState, Optional, MeterRegistry)} with other timings. */
     public static LeaderService start(NodeConfig config, MergedLog log, StoreState state, Optional<Replicator> replicator,
-            UploadSettings settings) {
+            MeterRegistry meters, UploadSettings settings) {
         LeaderService s = new LeaderService(config, log, state, replicator, settings);
+        Gauge.builder("storelog.hq.pending.entries", s, x -> x.marks.confirmed().lagBehind(x.log.versionVector()))
+                .description("entries this node holds that headquarters has not confirmed").register(meters);
+        Gauge.builder("storelog.hq.reachable", s, x -> x.reachable() ? 1 : 0)
+                .description("1 when this node or a peer reached headquarters recently").register(meters);
+        Gauge.builder("storelog.hq.leader", s, x -> x.isLeader() ? 1 : 0)
+                .description("1 when this node leads the store (uploads, pulls the catalog)").register(meters);
+        FunctionCounter.builder("storelog.hq.uploaded.entries", s, LeaderService::entriesUploaded)
+                .description("entries this node sent to headquarters and had answered").register(meters);
         replicator.ifPresent(r -> r.hqMarks(() -> s.marks.toMark(s.leader()), s.marks::onPeerMark));
         s.lastLeader = s.leader();
         s.thread.scheduleWithFixedDelay(s::watch, settings.leaderCheckMillis(), settings.leaderCheckMillis(), TimeUnit.MILLISECONDS);
@@ -148,10 +160,14 @@ public final class LeaderService implements AutoCloseable {
         VersionVector confirmed = marks.confirmed();
         VersionVector mine = log.versionVector();
         long ago = marks.millisSinceReached();
-        boolean reachable = ago >= 0 && ago <= settings.reachableMillis();
-        return new HqStatus(reachable, confirmed.lagBehind(mine), confirmed, ago, uploader != null,
+        return new HqStatus(reachable(), confirmed.lagBehind(mine), confirmed, ago, uploader != null,
                 uploader != null && uploader.leading(), uploader == null ? null : uploader.lastError(),
                 lanes.marks(confirmed, mine), marks.leaderViews());
+    }
+
+    private boolean reachable() {
+        long ago = marks.millisSinceReached();
+        return ago >= 0 && ago <= settings.reachableMillis();
     }
 
     /** The version vector headquarters has confirmed, as far as this node knows. */

@@ -50,6 +50,9 @@ class HqFailuresTest {
                 assertThat(st.at("/hq/lanes/0/till").asText()).isEqualTo("till-1");
                 assertThat(st.at("/hq/lanes/0/confirmedBill").asLong()).isEqualTo(20);
             });
+            assertThat(node.meters().get("storelog.hq.pending.entries").gauge().value()).isZero();
+            assertThat(node.meters().get("storelog.hq.leader").gauge().value()).isEqualTo(1.0);
+            assertThat(node.meters().get("storelog.hq.uploaded.entries").functionCounter().count()).isEqualTo(node.log().entries());
         }
     }
 

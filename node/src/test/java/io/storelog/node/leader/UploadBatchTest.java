@@ -53,8 +53,9 @@ class UploadBatchTest {
             Map<String, Long> held = new HashMap<>();
             int batches = 0;
             boolean cutBySize = false;
-            for (UploadBatch b = uploader.nextBatch(VersionVector.empty(), mine); b != null;
-                    b = uploader.nextBatch(VersionVector.of(held), mine)) {
+            for (HqUploader.Batch next = uploader.nextBatch(VersionVector.empty(), mine); next != null;
+                    next = uploader.nextBatch(VersionVector.of(held), mine)) {
+                UploadBatch b = next.message();
                 batches++;
                 assertThat(b.getEntriesCount()).isBetween(1, 1_000);
                 assertThat(b.getSerializedSize()).isLessThanOrEqualTo(1024 * 1024);
@@ -65,6 +66,7 @@ class UploadBatchTest {
                     assertThat(e.getSeq()).isEqualTo(held.getOrDefault(e.getOrigin(), 0L) + 1);
                     held.put(e.getOrigin(), e.getSeq());
                 }
+                assertThat(next.after()).as("the vector HQ holds once it took the batch").isEqualTo(VersionVector.of(held));
             }
             assertThat(VersionVector.of(held)).isEqualTo(mine);
             assertThat(cutBySize).as("a batch of large catalog entries was cut at 1 MiB").isTrue();
