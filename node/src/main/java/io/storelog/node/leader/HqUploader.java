@@ -52,7 +52,8 @@ final class HqUploader {
     // ---- scheduler thread only ----
     /** What HQ holds, as last heard from it this leadership; null = ask again. */
     private VersionVector hqHeld;
-    private long hqHeldAtNanos;
+    /** When HQ's vector was last fetched: also when the catalog version was last looked at. */
+    private long vectorAtNanos;
     private int failures;
     private boolean running;
     private boolean rerun;
@@ -215,7 +216,9 @@ final class HqUploader {
     /** One cycle: vector (unless fresh), catalog if due, then the upload until HQ holds all this node holds. */
     private void start(CompletableFuture<Void> cycle) {
         CompletableFuture<Void> vector;
-        boolean fresh = hqHeld != null && System.nanoTime() - hqHeldAtNanos < TimeUnit.MILLISECONDS.toNanos(settings.pollMillis());
+        // Batch answers keep the view of HQ's vector current, but only the vector call reports new
+        // catalog versions: under steady billing it is still made every poll interval.
+        boolean fresh = hqHeld != null && System.nanoTime() - vectorAtNanos < TimeUnit.MILLISECONDS.toNanos(settings.pollMillis());
         if (fresh) {
             vector = CompletableFuture.completedFuture(null);
         } else {
@@ -229,6 +232,7 @@ final class HqUploader {
 
     private CompletableFuture<Void> onVector(HqVector v) {
         marks.reachedNow();
+        vectorAtNanos = System.nanoTime();
         setHeld(ProtoVectors.fromProto(v.getHeld()));
         if (!catalog.due(v.getCatalogVersion(), TimeUnit.MILLISECONDS.toNanos(settings.catalogRefreshMillis()))) {
             return CompletableFuture.completedFuture(null);
@@ -246,7 +250,6 @@ final class HqUploader {
 
     private void setHeld(VersionVector held) {
         hqHeld = held;
-        hqHeldAtNanos = System.nanoTime();
         marks.confirm(held);
     }
 
@@ -297,9 +300,7 @@ final class HqUploader {
         if (r.status() == 409) {
             conflicts.incrementAndGet();
             // HQ holds less than assumed (or another leader raced ahead): its answer is the truth.
-            hqHeld = held;
-            hqHeldAtNanos = System.nanoTime();
-            marks.confirm(held);
+            setHeld(held);
             if (conflictsInRow + 1 >= MAX_CONFLICTS_IN_ROW) {
                 cycle.completeExceptionally(new HqException(409, "headquarters refused " + MAX_CONFLICTS_IN_ROW
                         + " batches in a row as not continuing what it holds: " + r.result().getError(), null));

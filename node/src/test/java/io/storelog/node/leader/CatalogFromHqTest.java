@@ -133,6 +133,32 @@ class CatalogFromHqTest {
         }
     }
 
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aPriceChangeArrivesWhileTheStoreBillsNonStop() throws Exception {
+        FakeHq hq = FakeHq.start(LeaderTesting.STORE, LeaderTesting.TOKEN);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        try (hq; StoreNode node = StoreNode.start(TestNodes.till(dir, "till-1", Map.of(ConfigKeys.HQ_URL, hq.url().toString(),
+                ConfigKeys.HQ_TOKEN, LeaderTesting.TOKEN)))) {
+            // Bills every few milliseconds: the leader uploads all the time and HQ's vector never goes stale.
+            Thread lane = new Thread(() -> {
+                for (int i = 0; !stop.get(); i++) {
+                    node.bills().submit(ClusterBills.one("busy-" + i, "BREAD")).join();
+                }
+            });
+            lane.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> hq.entries() > 50);
+            long v = hq.publish(List.of(product("BREAD", "4000000000017", "Rye bread", 275, "reduced")), List.of());
+            await().atMost(Duration.ofSeconds(10)).until(() -> node.state().catalogVersion() == v);
+            stop.set(true);
+            lane.join(10_000);
+            assertThat(node.bills().submit(ClusterBills.one("after", "BREAD")).join().entry().getBill().getLines(0).getUnitPrice())
+                    .isEqualTo(275);
+        } finally {
+            stop.set(true);
+        }
+    }
+
     private static boolean allAt(TestCluster c, long version) {
         for (int i : c.running()) {
             if (c.node(i).state().catalogVersion() != version) {
