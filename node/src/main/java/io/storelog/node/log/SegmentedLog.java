@@ -81,7 +81,9 @@ public final class SegmentedLog implements AutoCloseable {
 
     /**
      * Appends one record; the future completes once it is durable, or fails with DISK_FULL or IO_ERROR
-     * (or BAD_REQUEST at once for an empty or oversized record). The bytes are copied.
+     * (or BAD_REQUEST at once for an empty or oversized record). The log takes the array as it is (no
+     * copy: bills are appended at thousands a second) and hands the same array back in the
+     * {@link AppendedRecord}; the caller must not change it afterwards.
      */
     public CompletableFuture<AppendedRecord> append(byte[] record) {
         String problem = problem(record);
@@ -89,13 +91,14 @@ public final class SegmentedLog implements AutoCloseable {
             return rejected(problem);
         }
         CompletableFuture<AppendedRecord> future = new CompletableFuture<>();
-        writer.enqueue(LogWriter.Pending.single(record.clone(), future));
+        writer.enqueue(LogWriter.Pending.single(record, future));
         return future;
     }
 
     /**
      * Appends records as one group: they get consecutive indexes, land in one segment and become durable
-     * (or fail) together. A group larger than the batch limits is written as a batch of its own.
+     * (or fail) together. A group larger than the batch limits is written as a batch of its own. As with
+     * {@link #append}, the arrays are taken as they are and must not change afterwards.
      */
     public CompletableFuture<List<AppendedRecord>> appendAll(List<byte[]> records) {
         Objects.requireNonNull(records, "records");
@@ -110,7 +113,7 @@ public final class SegmentedLog implements AutoCloseable {
             if (problem != null) {
                 return rejected("record " + i + " of the group: " + problem);
             }
-            copies.add(record.clone());
+            copies.add(record);
             bytes += SegmentFormat.frameBytes(record.length);
         }
         if (bytes > SegmentFormat.MAX_RECORD_BYTES) {

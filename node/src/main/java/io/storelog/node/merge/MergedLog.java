@@ -135,6 +135,13 @@ public final class MergedLog implements AutoCloseable {
         return log.recoveryReport();
     }
 
+    /** Entries handed to the log and not yet folded (0 when idle: nothing is retained after its fold). */
+    int inFlight() {
+        synchronized (appendLock) {
+            return ownInFlight.size();
+        }
+    }
+
     /** The log index the start-up snapshot covered (0: none used). */
     public long snapshotIndex() {
         return snapshotIndex;

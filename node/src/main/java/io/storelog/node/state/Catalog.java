@@ -38,7 +38,8 @@ final class Catalog {
         }
     }
 
-    private final TreeMap<String, Versioned<Product>> products = new TreeMap<>();
+    /** A hash map: every bill line looks a product up; SKU order is made only where it is needed (digest, search index). */
+    private final HashMap<String, Versioned<Product>> products = new HashMap<>();
     private final TreeMap<String, Versioned<TaxRate>> taxRates = new TreeMap<>();
     private final Map<String, String> skuByBarcode = new HashMap<>();
     private final Map<String, BitSet> importedChunks = new HashMap<>();
@@ -156,8 +157,9 @@ final class Catalog {
         return highestVersion;
     }
 
+    /** Products in SKU order. */
     TreeMap<String, Versioned<Product>> products() {
-        return products;
+        return new TreeMap<>(products);
     }
 
     TreeMap<String, Versioned<TaxRate>> taxRates() {
@@ -178,7 +180,7 @@ final class Catalog {
         }
         SearchIndex index = search;
         if (index == null) {
-            index = new SearchIndex(products);
+            index = new SearchIndex(products());
             search = index;
         }
         index.scan(q, limit, out);
