@@ -14,7 +14,6 @@ import io.storelog.node.billing.BillRequest;
 import io.storelog.node.service.BillOutcome;
 import io.storelog.protocol.Product;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -27,11 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +43,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -122,22 +116,9 @@ public final class AppendBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            // Node start-up chatter would break up the table; warnings still show.
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        }
-        ZonedDateTime startedAt = ZonedDateTime.now(ZoneOffset.UTC);
-        Path home = Path.of(Optional.ofNullable(System.getenv("STORELOG_HOME")).orElse(".")).toAbsolutePath().normalize();
-        Path parent = dir != null ? dir : Path.of("target");
-        Files.createDirectories(parent);
-        base = Files.createTempDirectory(parent.toAbsolutePath(), "bench-append-");
-        Path out = outDir != null ? outDir : home.resolve("bench/results");
-        String stem = "append-" + startedAt.format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT));
-
-        report = new BenchReport(System.out);
-        report.line("StoreLog append benchmark, started " + startedAt.format(DateTimeFormatter.ISO_INSTANT));
-        report.environment(BenchEnvironment.capture(home, base, spec.root().commandLine().getParseResult().originalArgs()));
-        try {
+        return BenchRun.execute("append", "StoreLog append benchmark", dir, outDir, keepData, spec, run -> {
+            base = run.base;
+            report = run.report;
             Path catalog = base.resolve("catalog-" + catalogProducts + ".csv");
             CatalogGenerator.write(catalogProducts, seed, catalog);
             List<CatalogItem> items = CatalogCsv.read(catalog, CatalogGenerator.CURRENCY_EXPONENT);
@@ -165,16 +146,7 @@ public final class AppendBench implements Callable<Integer> {
             } else {
                 report.target("catalog search p99 over 50,000 products", "skipped (--no-search)", "< 20 ms", null, "");
             }
-            report.printTargets();
-        } finally {
-            if (!keepData) {
-                deleteTree(base);
-            }
-        }
-        List<Path> written = report.write(out, stem);
-        System.out.println();
-        written.forEach(p -> System.out.println("wrote " + p));
-        return 0;
+        });
     }
 
     private void validate() {
@@ -307,7 +279,7 @@ public final class AppendBench implements Callable<Integer> {
         try (StoreNode node = StoreNode.start(config(data, catalog))) {
             r = drive(node, writers, items, nanos(warmupSeconds), TimeUnit.SECONDS.toNanos(seconds), 1);
         } finally {
-            deleteTree(data);
+            BenchRun.deleteTree(data);
         }
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("writers", writers);
@@ -510,7 +482,7 @@ public final class AppendBench implements Callable<Integer> {
         try (StoreNode node = StoreNode.start(config(data, catalog))) {
             r = StageCosts.measure(node.state(), items, stageBills, seed * 13 + 5);
         } finally {
-            deleteTree(data);
+            BenchRun.deleteTree(data);
         }
         int cores = Runtime.getRuntime().availableProcessors();
         double total = r.submitterUs() + r.writerUs();
@@ -570,7 +542,7 @@ public final class AppendBench implements Callable<Integer> {
                     r.errors() == 0 ? "" : ", " + r.errors() + " failed bills, first: " + r.firstError()));
             summary.forEach(report::note);
         } finally {
-            deleteTree(data);
+            BenchRun.deleteTree(data);
         }
     }
 
@@ -667,7 +639,7 @@ public final class AppendBench implements Callable<Integer> {
             }
         }
         if (!keepData) {
-            deleteTree(data);
+            BenchRun.deleteTree(data);
         }
 
         String note = built == TARGET_RECOVERY_ENTRIES ? "" : "log had " + String.format(Locale.ROOT, "%,d", built)
@@ -823,7 +795,7 @@ public final class AppendBench implements Callable<Integer> {
                         hp99 < TARGET_SEARCH_P99_MS, note);
             }
         } finally {
-            deleteTree(data);
+            BenchRun.deleteTree(data);
         }
     }
 
@@ -938,18 +910,5 @@ public final class AppendBench implements Callable<Integer> {
 
     static String fmt(double v, int decimals) {
         return String.format(Locale.ROOT, "%,." + decimals + "f", v);
-    }
-
-    private static void deleteTree(Path root) {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete benchmark data " + root, e);
-        }
     }
 }

@@ -12,7 +12,6 @@ import io.storelog.console.bench.replicate.NodeMeters;
 import io.storelog.console.bench.replicate.NoiseFloor;
 import io.storelog.console.bench.replicate.Latency;
 import io.storelog.console.bench.replicate.OpenLoop;
-import io.storelog.console.bench.replicate.Ports;
 import io.storelog.console.bench.replicate.StockFlood;
 import io.storelog.console.bench.replicate.StoreCluster;
 import io.storelog.node.StoreNode;
@@ -25,12 +24,8 @@ import io.storelog.node.service.BillOutcome;
 import io.storelog.node.state.CatalogProduct;
 import io.storelog.protocol.Entry;
 import io.storelog.protocol.Product;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -117,40 +112,14 @@ public final class ReplicateBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            // Node start-up chatter would break up the table; warnings still show.
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        }
-        ZonedDateTime startedAt = ZonedDateTime.now(ZoneOffset.UTC);
-        Path home = Path.of(Optional.ofNullable(System.getenv("STORELOG_HOME")).orElse(".")).toAbsolutePath().normalize();
-        Path parent = dir != null ? dir : Path.of("target");
-        Files.createDirectories(parent);
-        base = Files.createTempDirectory(parent.toAbsolutePath(), "bench-replicate-");
-        Path out = outDir != null ? outDir : home.resolve("bench/results");
-        String stem = "replicate-" + startedAt.format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT));
-
-        report = new BenchReport(System.out);
-        report.line("StoreLog replication benchmark, started " + startedAt.format(DateTimeFormatter.ISO_INSTANT));
-        report.environment(BenchEnvironment.capture(home, base, spec.root().commandLine().getParseResult().originalArgs()));
-        try {
+        return BenchRun.execute("replicate", "StoreLog replication benchmark", dir, outDir, keepData, spec, run -> {
+            base = run.base;
+            report = run.report;
             Path catalog = base.resolve("catalog-" + catalogProducts + ".csv");
             CatalogGenerator.write(catalogProducts, seed, catalog);
             items = CatalogCsv.read(catalog, CatalogGenerator.CURRENCY_EXPONENT);
             run(catalog);
-            report.printTargets();
-        } finally {
-            if (!keepData) {
-                try {
-                    Ports.deleteTree(base);
-                } catch (RuntimeException e) {
-                    System.err.println("could not delete " + base + ": " + e.getMessage());
-                }
-            }
-        }
-        List<Path> written = report.write(out, stem);
-        System.out.println();
-        written.forEach(p -> System.out.println("wrote " + p));
-        return 0;
+        });
     }
 
     private void validate() {

@@ -1,7 +1,6 @@
 package io.storelog.console.bench.replicate;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -73,15 +72,6 @@ public final class Ports {
 
     /** Deletes a directory tree if it exists. */
     public static void deleteTree(Path root) {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (var walk = Files.walk(root)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
-        }
+        io.storelog.console.bench.BenchRun.deleteTree(root);
     }
 }
