@@ -49,8 +49,16 @@ public final class MergedLog implements AutoCloseable {
     public record Gap(String origin, long fromSeq) {
     }
 
-    /** Two different entries under one id: the one held and the one offered. */
-    public record Conflict(String origin, long seq, byte[] held, byte[] offered) {
+    /** Two different entries under one id: SHA-256 of the copy held here and of the other copy. */
+    public record Conflict(String origin, long seq, byte[] heldSha256, byte[] otherSha256) {
+        /** SHA-256 of an entry's bytes. */
+        public static byte[] sha256(byte[] bytes) {
+            try {
+                return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private final String nodeName;
@@ -230,7 +238,7 @@ public final class MergedLog implements AutoCloseable {
                     duplicates++;
                     byte[] mine = heldBytes(o, seq);
                     if (mine != null && !java.util.Arrays.equals(mine, bytes)) {
-                        conflicts.add(new Conflict(o, seq, mine, bytes));
+                        conflicts.add(new Conflict(o, seq, Conflict.sha256(mine), Conflict.sha256(bytes)));
                     }
                 } else if (o.equals(origin)) {
                     // A peer holds entries of this very incarnation that it never wrote: only a

@@ -315,7 +315,7 @@ public final class Replicator implements AutoCloseable {
         sessions.put(node, session);
         LOG.info("node {} linked with {} ({}, {})", options.node(), node, session.peer.incarnation(),
                 session.peer.theyDialled() ? "inbound" : "outbound");
-        send(session, PeerMessage.newBuilder().setVersionVector(Vectors.toProto(log.versionVector())).build());
+        send(session, PeerMessage.newBuilder().setVersionVector(vectorWithTips()).build());
         sendHqMark(session);
         reassignWants();
         refreshStatus();
@@ -394,6 +394,7 @@ public final class Replicator implements AutoCloseable {
         }
         switch (msg.getBodyCase()) {
             case VERSION_VECTOR -> {
+                compareTips(msg.getVersionVector());
                 session.onVersionVector(Vectors.fromProto(msg.getVersionVector()));
                 checkCaughtUp(session);
                 checkWaiters();
@@ -422,6 +423,50 @@ public final class Replicator implements AutoCloseable {
             case HQ_MARK -> hqMarkSink.accept(session.peer.node(), msg.getHqMark());
             default -> throw new StoreLogException(io.storelog.node.ErrorCode.BAD_REQUEST,
                     "unexpected " + msg.getBodyCase() + " after the handshake");
+        }
+    }
+
+    /**
+     * This node's vector with, per origin, the SHA-256 of the entry at its top seq. Equal vectors do
+     * not prove equal logs (a forged origin may have handed two nodes different copies while they
+     * were apart); the tips let the other side find out. Frozen origins carry none: known already.
+     */
+    private io.storelog.protocol.VersionVector vectorWithTips() {
+        Map<String, Long> frozen = frozenOrigins.get();
+        io.storelog.protocol.VersionVector.Builder b = io.storelog.protocol.VersionVector.newBuilder();
+        log.versionVector().asMap().forEach((o, seq) -> {
+            io.storelog.protocol.VersionVectorEntry.Builder e = io.storelog.protocol.VersionVectorEntry.newBuilder()
+                    .setOrigin(o).setSeq(seq);
+            byte[] tip = frozen.containsKey(o) ? null : read(o, seq);
+            if (tip != null) {
+                e.setTipSha256(com.google.protobuf.ByteString.copyFrom(MergedLog.Conflict.sha256(tip)));
+            }
+            b.addEntries(e);
+        });
+        return b.build();
+    }
+
+    /** Compares a peer's tips with the entries held here at the same ids; a difference is a conflict. */
+    private void compareTips(io.storelog.protocol.VersionVector theirs) {
+        Map<String, Long> frozen = frozenOrigins.get();
+        List<MergedLog.Conflict> found = new ArrayList<>();
+        for (io.storelog.protocol.VersionVectorEntry e : theirs.getEntriesList()) {
+            if (e.getTipSha256().isEmpty() || e.getSeq() >= frozen.getOrDefault(e.getOrigin(), Long.MAX_VALUE)) {
+                continue;
+            }
+            byte[] mine = log.readBytes(e.getOrigin(), e.getSeq());
+            if (mine == null) {
+                continue;
+            }
+            byte[] mineSha = MergedLog.Conflict.sha256(mine);
+            byte[] theirSha = e.getTipSha256().toByteArray();
+            if (!java.util.Arrays.equals(mineSha, theirSha)) {
+                found.add(new MergedLog.Conflict(e.getOrigin(), e.getSeq(), mineSha, theirSha));
+            }
+        }
+        if (!found.isEmpty()) {
+            metrics.conflicts.increment(found.size());
+            conflictSink.accept(found);
         }
     }
 
@@ -581,7 +626,7 @@ public final class Replicator implements AutoCloseable {
     }
 
     private void gossip() {
-        PeerMessage vv = PeerMessage.newBuilder().setVersionVector(Vectors.toProto(log.versionVector())).build();
+        PeerMessage vv = PeerMessage.newBuilder().setVersionVector(vectorWithTips()).build();
         HqMark mark = sessions.isEmpty() ? null : hqMarkSource.get();
         PeerMessage markMessage = mark == null ? null : PeerMessage.newBuilder().setHqMark(mark).build();
         for (PeerSession s : sessions.values()) {

@@ -5,8 +5,6 @@ import io.storelog.node.merge.MergedLog;
 import io.storelog.node.state.StoreState;
 import io.storelog.protocol.ConflictEvidence;
 import io.storelog.protocol.Entry;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
@@ -35,8 +33,8 @@ public final class ConflictRecorder {
             if (state.frozenOrigins().getOrDefault(c.origin(), Long.MAX_VALUE) <= c.seq()) {
                 continue;
             }
-            byte[] a = sha256(c.held());
-            byte[] b = sha256(c.offered());
+            byte[] a = c.heldSha256();
+            byte[] b = c.otherSha256();
             boolean aFirst = Arrays.compareUnsigned(a, b) <= 0;
             LOG.error("ALERT: two different entries under {}:{}; recording evidence", c.origin(), c.seq());
             log.appendOwn((seq, stamp) -> Entry.newBuilder().setActor("replication").setConflict(ConflictEvidence.newBuilder()
@@ -46,14 +44,6 @@ public final class ConflictRecorder {
                         LOG.error("could not record conflict evidence for {}:{}", c.origin(), c.seq(), t);
                         return null;
                     });
-        }
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
