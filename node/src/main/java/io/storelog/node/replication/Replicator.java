@@ -454,7 +454,7 @@ public final class Replicator implements AutoCloseable {
             if (e.getTipSha256().isEmpty() || e.getSeq() >= frozen.getOrDefault(e.getOrigin(), Long.MAX_VALUE)) {
                 continue;
             }
-            byte[] mine = log.readBytes(e.getOrigin(), e.getSeq());
+            byte[] mine = read(e.getOrigin(), e.getSeq());
             if (mine == null) {
                 continue;
             }
