@@ -15,9 +15,30 @@ import io.storelog.node.log.SegmentedLog;
 import io.storelog.node.state.StoreState;
 import io.storelog.protocol.Entry;
 import io.storelog.protocol.HlcStamp;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 /**
  * The node's merged log: the durable segmented log plus the (origin, seq) index, the version vector
@@ -54,8 +75,8 @@ public final class MergedLog implements AutoCloseable {
         /** SHA-256 of an entry's bytes. */
         public static byte[] sha256(byte[] bytes) {
             try {
-                return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
-            } catch (java.security.NoSuchAlgorithmException e) {
+                return MessageDigest.getInstance("SHA-256").digest(bytes);
+            } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
         }
@@ -67,17 +88,17 @@ public final class MergedLog implements AutoCloseable {
     private final HybridLogicalClock clock;
     private final EntryIndex index = new EntryIndex();
     private final Object appendLock = new Object();
-    private final List<java.util.function.LongConsumer> failureListeners = new CopyOnWriteArrayList<>();
-    private final List<java.util.function.Consumer<List<Durable>>> durableListeners = new CopyOnWriteArrayList<>();
+    private final List<LongConsumer> failureListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<List<Durable>>> durableListeners = new CopyOnWriteArrayList<>();
     /** Guarded by appendLock: highest seq per origin queued for the writer, durable or not. */
-    private final java.util.Map<String, Long> queuedHighest = new java.util.HashMap<>();
+    private final Map<String, Long> queuedHighest = new HashMap<>();
     /** Guarded by appendLock: entries queued (own, and relayed ones already parsed), keyed by the very byte array handed to the log. */
-    private final java.util.IdentityHashMap<byte[], Entry> ownInFlight = new java.util.IdentityHashMap<>();
+    private final IdentityHashMap<byte[], Entry> ownInFlight = new IdentityHashMap<>();
     /** Guarded by appendLock: remote entries queued but not yet durable, for comparing repeats. */
-    private final java.util.Map<String, byte[]> queuedRemote = new java.util.HashMap<>();
+    private final Map<String, byte[]> queuedRemote = new HashMap<>();
     private final Timer appendLatency;
     private SegmentedLog log;
-    private final java.util.concurrent.ExecutorService completions = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+    private final ExecutorService completions = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "storelog-append-done");
         t.setDaemon(true);
         return t;
@@ -85,18 +106,18 @@ public final class MergedLog implements AutoCloseable {
     private long nextOwnSeq;
     private volatile boolean ready;
     private boolean refoldAfterRecovery;
-    private java.nio.file.Path snapshotFile;
+    private Path snapshotFile;
     private long snapshotIndex;
     private long replayedOnOpen;
     /** A snapshot is also taken every this many folded entries, so a crash replays at most this tail. */
     static final long SNAPSHOT_EVERY = 250_000;
     private long lastSnapshotIndex;
-    private final java.util.concurrent.atomic.AtomicBoolean snapshotting = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean snapshotting = new AtomicBoolean();
     private long lastFoldedIndex;
     private long lastFoldedPosition;
     private byte[] lastFoldedBytes;
-    private final java.util.concurrent.atomic.AtomicLong driftAlerts = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong foreignOwn = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong driftAlerts = new AtomicLong();
+    private final AtomicLong foreignOwn = new AtomicLong();
 
     /** A merged log of node {@code nodeName}, folding into {@code state}. */
     public MergedLog(String nodeName, StoreState state, HybridLogicalClock clock, MeterRegistry meters) {
@@ -116,7 +137,7 @@ public final class MergedLog implements AutoCloseable {
      * has said whether it truncated anything. Nothing is appended or served before this returns.
      */
     public RecoveryReport open(LogStorage storage, LogOptions options, MeterRegistry meters,
-            java.util.function.Function<RecoveryReport, String> chooseOrigin) {
+            Function<RecoveryReport, String> chooseOrigin) {
         return open(storage, options, meters, chooseOrigin, null);
     }
 
@@ -125,7 +146,7 @@ public final class MergedLog implements AutoCloseable {
      * only the tail after it is replayed), and writing a fresh one there when the log is closed.
      */
     public RecoveryReport open(LogStorage storage, LogOptions options, MeterRegistry meters,
-            java.util.function.Function<RecoveryReport, String> chooseOrigin, java.nio.file.Path snapshotDir) {
+            Function<RecoveryReport, String> chooseOrigin, Path snapshotDir) {
         log = SegmentedLog.open(storage, options, meters, new Listener());
         origin = chooseOrigin.apply(log.recoveryReport());
         this.snapshotFile = snapshotDir == null ? null : snapshotDir.resolve(StateSnapshot.FILE);
@@ -200,7 +221,7 @@ public final class MergedLog implements AutoCloseable {
         // Hop off the log writer thread: whatever callers chain on (rendering, replies, replica waits)
         // must not delay the next group commit.
         return written.thenApplyAsync(rec -> {
-            appendLatency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            appendLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             return new Appended(entry, rec.position());
         }, completions);
     }
@@ -216,14 +237,14 @@ public final class MergedLog implements AutoCloseable {
         if (!ready) {
             throw new StoreLogException(ErrorCode.NOT_READY, "node is still recovering its log");
         }
-        List<byte[]> accepted = new java.util.ArrayList<>();
-        List<Gap> gaps = new java.util.ArrayList<>();
-        List<Conflict> conflicts = new java.util.ArrayList<>();
-        java.util.Set<String> gapped = new java.util.HashSet<>();
+        List<byte[]> accepted = new ArrayList<>();
+        List<Gap> gaps = new ArrayList<>();
+        List<Conflict> conflicts = new ArrayList<>();
+        Set<String> gapped = new HashSet<>();
         int duplicates = 0;
         CompletableFuture<Void> durable;
         // Parse everything first: a batch with one bad entry is refused whole, nothing queued.
-        List<Entry> parsed = new java.util.ArrayList<>(entries.size());
+        List<Entry> parsed = new ArrayList<>(entries.size());
         for (byte[] bytes : entries) {
             parsed.add(parseRemote(bytes));
         }
@@ -237,7 +258,7 @@ public final class MergedLog implements AutoCloseable {
                 if (seq <= held) {
                     duplicates++;
                     byte[] mine = heldBytes(o, seq);
-                    if (mine != null && !java.util.Arrays.equals(mine, bytes)) {
+                    if (mine != null && !Arrays.equals(mine, bytes)) {
                         conflicts.add(new Conflict(o, seq, Conflict.sha256(mine), Conflict.sha256(bytes)));
                     }
                 } else if (o.equals(origin)) {
@@ -281,7 +302,7 @@ public final class MergedLog implements AutoCloseable {
     }
 
     /** Listens to every entry that becomes durable, own or relayed, in log order (called on the writer thread). */
-    public void onDurable(java.util.function.Consumer<List<Durable>> listener) {
+    public void onDurable(Consumer<List<Durable>> listener) {
         durableListeners.add(listener);
     }
 
@@ -312,7 +333,7 @@ public final class MergedLog implements AutoCloseable {
      * Runs under the append lock whenever own appends failed, with the first seq that failed:
      * reservations made for that seq and any later one are void.
      */
-    public void onWriteFailure(java.util.function.LongConsumer listener) {
+    public void onWriteFailure(LongConsumer listener) {
         failureListeners.add(listener);
     }
 
@@ -327,9 +348,9 @@ public final class MergedLog implements AutoCloseable {
     }
 
     /** Reads (origin, seq) if held. */
-    public java.util.Optional<Entry> read(String entryOrigin, long seq) {
+    public Optional<Entry> read(String entryOrigin, long seq) {
         long p = index.position(entryOrigin, seq);
-        return p < 0 ? java.util.Optional.empty() : java.util.Optional.of(read(p));
+        return p < 0 ? Optional.empty() : Optional.of(read(p));
     }
 
     /** What this node holds. */
@@ -382,7 +403,7 @@ public final class MergedLog implements AutoCloseable {
      * there is none or it cannot be used, in which case the whole log is replayed).
      */
     private long loadSnapshot() {
-        if (snapshotFile == null || !java.nio.file.Files.exists(snapshotFile)) {
+        if (snapshotFile == null || !Files.exists(snapshotFile)) {
             return 0;
         }
         try {
@@ -403,7 +424,7 @@ public final class MergedLog implements AutoCloseable {
             lastFoldedBytes = h.lastIndex() > 0 ? log.read(h.lastPosition()) : null;
             LOG.info("loaded snapshot at log index {} ({} entries); replaying the tail", h.lastIndex(), index.entries());
             return h.lastIndex();
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.warn("snapshot {} unusable ({}); replaying the whole log", snapshotFile, e.toString());
             index.clear();
             state.clear();
@@ -426,7 +447,7 @@ public final class MergedLog implements AutoCloseable {
                         StateSnapshot.crcOf(lastFoldedBytes), clock.current()), index, state);
             }
             LOG.info("wrote snapshot at log index {} in {} ms", lastFoldedIndex, (System.nanoTime() - started) / 1_000_000);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.warn("could not write snapshot {}: {}", snapshotFile, e.toString());
         }
     }
@@ -456,7 +477,7 @@ public final class MergedLog implements AutoCloseable {
     private final class Listener implements DurableListener {
         @Override
         public void onDurable(List<AppendedRecord> batch) {
-            List<Durable> durable = new java.util.ArrayList<>(batch.size());
+            List<Durable> durable = new ArrayList<>(batch.size());
             // Folded under the append lock: entry factories run under it too (bill numbers, refund
             // checks), so none of them ever sees an entry in the index (own durable seq moved past it)
             // but not yet in the state. Without it two bills could get the same number.
@@ -486,7 +507,7 @@ public final class MergedLog implements AutoCloseable {
                     }
                 });
             }
-            for (java.util.function.Consumer<List<Durable>> l : durableListeners) {
+            for (Consumer<List<Durable>> l : durableListeners) {
                 try {
                     l.accept(durable);
                 } catch (RuntimeException ex) {
