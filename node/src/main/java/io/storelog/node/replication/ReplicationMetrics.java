@@ -17,6 +17,7 @@ final class ReplicationMetrics {
     final Counter duplicates;
     final Counter gaps;
     final Counter conflicts;
+    final Counter ignoredUnknown;
     final DistributionSummary batchEntries;
     final Timer replicaWait;
 
@@ -31,6 +32,7 @@ final class ReplicationMetrics {
         duplicates = registry.counter("storelog.replication.duplicates");
         gaps = registry.counter("storelog.replication.gaps");
         conflicts = registry.counter("storelog.replication.conflicts");
+        ignoredUnknown = registry.counter("storelog.replication.messages.unknown.kind");
         batchEntries = DistributionSummary.builder("storelog.replication.batch.entries").register(registry);
         replicaWait = Timer.builder("storelog.replication.replica.wait")
                 .description("time from local durability to durable on a peer, for save-before-print")

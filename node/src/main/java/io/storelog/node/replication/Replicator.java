@@ -421,6 +421,11 @@ public final class Replicator implements AutoCloseable {
                 session.channel.close();
             }
             case HQ_MARK -> hqMarkSink.accept(session.peer.node(), msg.getHqMark());
+            case BODY_NOT_SET -> {
+                // A kind a newer protocol version added: skipping it keeps mixed-version stores linked.
+                metrics.ignoredUnknown.increment();
+                LOG.debug("skipping a message of a kind this version does not know from {}", session.peer.node());
+            }
             default -> throw new StoreLogException(io.storelog.node.ErrorCode.BAD_REQUEST,
                     "unexpected " + msg.getBodyCase() + " after the handshake");
         }

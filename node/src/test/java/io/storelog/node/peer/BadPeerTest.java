@@ -252,6 +252,43 @@ class BadPeerTest {
         assertThat(vv(a).get("keyed-1")).isZero();
     }
 
+    @Test
+    @Timeout(60)
+    void aKeyedPeerSendingAKindThisVersionDoesNotKnowStaysLinked() throws Exception {
+        awaitQuiet();
+        Map<String, String> before = hashFiles(logOfA);
+        double unknownBefore = counter(a, "storelog.replication.messages.unknown.kind");
+        double rejectedBefore = counter(a, "storelog.replication.rejected");
+        try (RawPeer p = RawPeer.connect(a.replicator().orElseThrow().port())) {
+            p.handshake(STORE, "till-newer", KEY);
+            p.send(unknownKind());
+            p.send(PeerMessage.newBuilder().setVersionVector(VersionVector.getDefaultInstance()).build());
+            await().atMost(Duration.ofSeconds(5)).until(() -> counter(a, "storelog.replication.messages.unknown.kind") > unknownBefore);
+            RawPeer.Closed c = p.awaitClosed(Duration.ofSeconds(2));
+            assertThat(c.closed()).as("a newer peer's unknown message kind does not close the link (%s)", c.how()).isFalse();
+        }
+        assertThat(counter(a, "storelog.replication.rejected")).isEqualTo(rejectedBefore);
+        assertThat(hashFiles(logOfA)).isEqualTo(before);
+    }
+
+    @Test
+    @Timeout(60)
+    void aKindThisVersionDoesNotKnowIsRefusedDuringTheHandshake() throws Exception {
+        attack(null, PROMPT, port -> {
+            RawPeer p = RawPeer.connect(port);
+            p.send(unknownKind());
+            return p;
+        });
+    }
+
+    /** A message carrying only field 99, as a later protocol version might add. */
+    private static PeerMessage unknownKind() {
+        return PeerMessage.newBuilder().setUnknownFields(com.google.protobuf.UnknownFieldSet.newBuilder()
+                .addField(99, com.google.protobuf.UnknownFieldSet.Field.newBuilder()
+                        .addLengthDelimited(com.google.protobuf.ByteString.copyFromUtf8("from the future")).build())
+                .build()).build();
+    }
+
     // ---- the checks every attack goes through ----
 
     interface Attack {
