@@ -82,6 +82,18 @@ public final class Replicator implements AutoCloseable {
     private final Map<String, PeerSession> sessions = new HashMap<>();
     /** Replication thread only: who answered at a configured address. */
     private final Map<HostPort, String> namesByAddress = new HashMap<>();
+    /**
+     * Replication thread only, while a new incarnation catches up: configured peers it has neither
+     * caught up with nor failed to reach. Caught up with one stale peer is not enough when another
+     * that may hold this till's last bills is reachable: its number would be used twice.
+     */
+    private final Set<HostPort> catchUpPending = new java.util.HashSet<>();
+    /** Replication thread only: peers (by node name) this new incarnation holds everything of. */
+    private final Set<String> caughtUpWith = new java.util.HashSet<>();
+    /** Replication thread only: whether this new incarnation has caught up with at least one peer. */
+    private boolean caughtUpWithAny;
+    /** Replication thread only: configured peers whose last dial failed during the catch-up. */
+    private final Set<HostPort> unreachable = new java.util.HashSet<>();
     /** Replication thread only: writes waiting for enough peers to hold them. */
     private final List<ReplicaWaiter> waiters = new ArrayList<>();
     /** Replication thread only: which link streams each origin to this node. */
@@ -128,11 +140,13 @@ public final class Replicator implements AutoCloseable {
     /**
      * Binds the peer port and starts dialling the configured peers. With {@code catchUpFirst} (a new
      * incarnation: wiped or truncated data) {@link #caughtUp()} stays false until this node holds all
-     * a peer announced, or until the catch-up wait runs out with no peer to ask.
+     * that every configured peer announced, counting a peer it failed to reach as settled once it
+     * caught up with at least one; or until the catch-up wait runs out with no peer to ask.
      */
     public void start(boolean catchUpFirst) {
         caughtUp = !catchUpFirst || options.peers().isEmpty();
         if (!caughtUp) {
+            thread.execute(() -> catchUpPending.addAll(options.peers()));
             thread.schedule(() -> {
                 if (!caughtUp) {
                     LOG.warn("node {} found no peer to catch up from within {} ms; billing anyway", options.node(),
@@ -171,8 +185,30 @@ public final class Replicator implements AutoCloseable {
                 return;
             }
         }
-        LOG.info("node {} caught up with {}", options.node(), session.peer.node());
-        caughtUp = true;
+        if (caughtUpWith.add(session.peer.node())) {
+            LOG.info("node {} caught up with {}", options.node(), session.peer.node());
+        }
+        caughtUpWithAny = true;
+        settleCatchUp();
+    }
+
+    /** A configured peer could not be reached: it no longer holds up a catch-up, once one peer was caught up with. */
+    private void unreachableDuringCatchUp(HostPort peer) {
+        if (!caughtUp && !unreachable.contains(peer)) {
+            unreachable.add(peer);
+            settleCatchUp();
+        }
+    }
+
+    private void settleCatchUp() {
+        if (caughtUp || !caughtUpWithAny) {
+            return;
+        }
+        catchUpPending.removeIf(hp -> caughtUpWith.contains(namesByAddress.get(hp)) || unreachable.contains(hp));
+        if (catchUpPending.isEmpty()) {
+            LOG.info("node {} caught up with every peer it can reach ({})", options.node(), caughtUpWith);
+            caughtUp = true;
+        }
     }
 
     /** The port peers connect to (useful when configured as 0). */
@@ -294,6 +330,7 @@ public final class Replicator implements AutoCloseable {
         thread.execute(() -> {
             if (dialled != null) {
                 namesByAddress.put(dialled, peer.node());
+                unreachable.remove(dialled);
             }
             register(session);
         });
@@ -352,11 +389,18 @@ public final class Replicator implements AutoCloseable {
                 .connect(peer.host(), peer.port());
         f.addListener(done -> {
             if (!done.isSuccess()) {
+                thread.execute(() -> unreachableDuringCatchUp(peer));
                 redial(peer, attempt);
             } else {
                 // Back off afresh only after a real link: a peer that answers but refuses the handshake
                 // (another store key, another store) is redialled with growing backoff, not 10 times a second.
-                f.channel().closeFuture().addListener(c -> redial(peer, f.channel().hasAttr(LINKED) ? 0 : attempt));
+                f.channel().closeFuture().addListener(c -> {
+                    boolean linked = f.channel().hasAttr(LINKED);
+                    if (!linked) {
+                        thread.execute(() -> unreachableDuringCatchUp(peer));
+                    }
+                    redial(peer, linked ? 0 : attempt);
+                });
             }
         });
     }

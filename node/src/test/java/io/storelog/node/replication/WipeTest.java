@@ -1,6 +1,7 @@
 package io.storelog.node.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.storelog.config.ConfigKeys;
@@ -100,6 +101,45 @@ class WipeTest {
                 }
             });
             assertThat(c.incarnations(0)).containsExactly(oldIncarnation, newIncarnation);
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aWipedTillWaitsForEveryReachablePeerNotJustAStaleOne() throws Exception {
+        try (TestCluster c = TestCluster.builder(dir).nodes(3).ackTimeoutMs(10_000).start()) {
+            c.awaitLinked(Duration.ofSeconds(10));
+            for (int i = 0; i < 3; i++) {
+                c.awaitReady(i, Duration.ofSeconds(15));
+            }
+            // B (1) is cut off, so A's bills are held by A and C only.
+            c.isolate(1);
+            for (int k = 1; k <= 4; k++) {
+                Response r = c.api(0).post("/api/bills", bill("stale-a-" + k, "MILK-1L"));
+                assertThat(r.status()).as("%s", r).isEqualTo(201);
+                assertThat(r.body().get("singleLane").asBoolean()).isFalse();
+            }
+            String oldIncarnation = c.node(0).log().origin();
+            long oldTop = c.node(0).log().versionVector().get(oldIncarnation);
+            c.kill(0);
+            deleteTree(c.dataDir(0));
+
+            // A comes back linked to stale B at once, while C (which holds A's bills) answers only later.
+            c.heal(0, 1);
+            c.silence(0, 2);
+            c.start(0);
+            String bOrigin = c.node(1).log().origin();
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.node(0).log().versionVector().get(bOrigin) > 0
+                    && c.node(0).replicator().orElseThrow().peers().stream().anyMatch(p -> p.connected()));
+            await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(3))
+                    .until(() -> !c.node(0).ready());
+            assertThat(c.node(0).log().versionVector().get(oldIncarnation)).as("B never held A's bills").isLessThan(oldTop);
+
+            c.heal(0, 2);
+            c.awaitReady(0, Duration.ofSeconds(15));
+            Response next = c.api(0).post("/api/bills", bill("stale-a-5", "WINE"));
+            assertThat(next.status()).as("%s", next).isEqualTo(201);
+            assertThat(next.body().get("number").asLong()).as("numbering continues after C's copy of A's bills").isEqualTo(5);
         }
     }
 
