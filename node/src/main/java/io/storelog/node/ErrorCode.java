@@ -20,6 +20,10 @@ public enum ErrorCode {
     OVER_REFUND(400),
     /** The thing asked for does not exist. */
     NOT_FOUND(404),
+    /** The request clashes with what the store already did (a cart recalled on another lane). */
+    CONFLICT(409),
+    /** Only another lane may do this, and this lane cannot reach it now. */
+    LANE_UNREACHABLE(503),
     /** Missing or wrong API token. */
     UNAUTHORIZED(401),
     /** A data directory that belongs to another store or node. */

@@ -19,6 +19,7 @@ import io.storelog.node.replication.ReplicationOptions;
 import io.storelog.node.replication.Replicator;
 import io.storelog.node.service.BusinessCalendar;
 import io.storelog.node.service.ReplicaGate;
+import io.storelog.node.service.CartService;
 import io.storelog.node.service.CatalogImporter;
 import io.storelog.node.service.ConflictRecorder;
 import io.storelog.node.service.StockService;
@@ -52,10 +53,13 @@ public final class StoreNode implements AutoCloseable {
     private RecoveryReport recovery;
     private BillService bills;
     private StockService stock;
+    private CartService carts;
     private HttpApiServer http;
     private Replicator replicator;
     private LeaderService leader;
     private boolean newIncarnation;
+    /** How long a lane waits for a cart's owner to hand it over before telling the cashier it cannot. */
+    private static final long CART_OWNER_TIMEOUT_MILLIS = 2_000;
 
     private StoreNode(NodeConfig config) {
         this.config = config;
@@ -103,6 +107,8 @@ public final class StoreNode implements AutoCloseable {
         bills = new BillService(log, state, config.node().id(), config.store().currency().getCurrencyCode(), calendar,
                 gate, this::ready, meters);
         stock = new StockService(log, state);
+        carts = new CartService(log, state, config.node().id(), gate, this::ready, java.util.Optional.ofNullable(replicator),
+                CART_OWNER_TIMEOUT_MILLIS);
         config.node().catalogFile().ifPresent(this::importCatalog);
         leader = LeaderService.start(config, log, state, java.util.Optional.ofNullable(replicator), meters);
         http = HttpApiServer.start(this);
@@ -164,6 +170,11 @@ public final class StoreNode implements AutoCloseable {
     /** Stock receipts, adjustments and counts. */
     public StockService stock() {
         return stock;
+    }
+
+    /** Suspended carts: suspend here, recall here or from another lane. */
+    public CartService carts() {
+        return carts;
     }
 
     /** Business days in the store's zone. */

@@ -66,7 +66,8 @@ public final class ApiRoutes implements Router {
         if (!statusCall && apiToken.isPresent() && !bearerMatches(authorization)) {
             throw new StoreLogException(ErrorCode.UNAUTHORIZED, "this API needs Authorization: Bearer <api token>");
         }
-        if (m.equals("POST")) {
+        if (m.equals("POST") && r.body().length > 0) {
+            // A POST without a body (a recall) has nothing to be JSON; one with a body must say it is.
             requireJson(r);
         }
         String path = m + " " + String.join("/", s.subList(1, s.size()));
@@ -111,6 +112,23 @@ public final class ApiRoutes implements Router {
         }
         if (path.equals("GET reports/sales")) {
             return done(json(200, sales(r.param("day"))));
+        }
+        if (path.equals("POST carts")) {
+            JsonNode b = Json.parseObject(r.body());
+            byte[] cart = CartJson.checkedCart(b, node.state());
+            return node.carts().suspend(Json.optText(b, "label", ""), cart, b.get("lines").size(), actor(b))
+                    .thenApply(c -> json(201, CartJson.render(c)));
+        }
+        if (path.equals("GET carts")) {
+            ArrayNode out = Json.MAPPER.createArrayNode();
+            node.state().waitingCarts().forEach(c -> out.add(CartJson.summary(c)));
+            return done(json(200, out));
+        }
+        if (m.equals("GET") && s.size() == 3 && s.get(1).equals("carts")) {
+            return done(json(200, CartJson.render(node.carts().cart(s.get(2)))));
+        }
+        if (m.equals("POST") && s.size() == 4 && s.get(1).equals("carts") && s.get(3).equals("recall")) {
+            return node.carts().recall(s.get(2)).thenApply(c -> json(200, CartJson.render(c)));
         }
         if (path.equals("GET state/digest")) {
             return done(json(200, digest()));

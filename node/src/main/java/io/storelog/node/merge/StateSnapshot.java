@@ -25,7 +25,7 @@ import java.util.zip.CheckedOutputStream;
  * snapshot.bin
  * +--------+---------+-----------+--------------+----------------+----------+-------------+-------+----------+
  * | "SLSN" | version | lastIndex | lastPosition | CRC32C of the  | HLC wall | HLC counter | index | state    |
- * | 4 B    | int32=1 | int64     | int64        | record at      | int64    | int32       | ...   | ...      |
+ * | 4 B    | int32=2 | int64     | int64        | record at      | int64    | int32       | ...   | ...      |
  * |        |         |           |              | lastIndex int32|          |             |       |          |
  * +--------+---------+-----------+--------------+----------------+----------+-------------+-------+----------+
  * followed by an int32 CRC32C of every byte before it.
@@ -38,7 +38,7 @@ import java.util.zip.CheckedOutputStream;
 final class StateSnapshot {
     static final String FILE = "snapshot.bin";
     private static final int MAGIC = 0x534C534E; // "SLSN"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     /** What a snapshot says it covers. */
     record Header(long lastIndex, long lastPosition, int lastRecordCrc, HlcStamp clock) {

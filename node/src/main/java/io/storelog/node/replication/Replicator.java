@@ -78,6 +78,7 @@ public final class Replicator implements AutoCloseable {
     private final ScheduledExecutorService thread;
     private final EventLoopGroup group;
     private final RecentEntries recent = new RecentEntries(16_384);
+    private final PeerRequests requests;
     /** Replication thread only. */
     private final Map<String, PeerSession> sessions = new HashMap<>();
     /** Replication thread only: who answered at a configured address. */
@@ -129,6 +130,7 @@ public final class Replicator implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.requests = new PeerRequests(thread);
         this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         Gauge.builder("storelog.replication.peers.connected", statusView,
                 v -> v.values().stream().filter(PeerStatus::connected).count()).register(meters);
@@ -209,6 +211,21 @@ public final class Replicator implements AutoCloseable {
             LOG.info("node {} caught up with every peer it can reach ({})", options.node(), caughtUpWith);
             caughtUp = true;
         }
+    }
+
+    /**
+     * Asks the linked peer {@code node} a question only it may answer; fails with a
+     * {@link PeerRequestException} when it refuses, is not linked, or does not answer in time.
+     */
+    public CompletableFuture<byte[]> request(String node, String kind, byte[] payload, long timeoutMillis) {
+        CompletableFuture<byte[]> out = new CompletableFuture<>();
+        thread.execute(() -> requests.send(sessions.get(node), node, kind, payload, timeoutMillis, out));
+        return out;
+    }
+
+    /** Answers peers' requests of {@code kind}: the handler gets the asking node's name and the payload. */
+    public void onRequest(String kind, java.util.function.BiFunction<String, byte[], CompletableFuture<byte[]>> handler) {
+        requests.register(kind, handler);
     }
 
     /** The port peers connect to (useful when configured as 0). */
@@ -364,6 +381,7 @@ public final class Replicator implements AutoCloseable {
             if (sessions.get(session.peer.node()) == session) {
                 sessions.remove(session.peer.node());
                 LOG.info("node {} lost its link with {}", options.node(), session.peer.node());
+                requests.linkClosed(session);
                 // Origins this link brought now come from another peer.
                 reassignWants();
             }
@@ -465,6 +483,8 @@ public final class Replicator implements AutoCloseable {
                 session.channel.close();
             }
             case HQ_MARK -> hqMarkSink.accept(session.peer.node(), msg.getHqMark());
+            case REQUEST -> requests.handle(session, msg.getRequest());
+            case REPLY -> requests.reply(session, msg.getReply());
             case BODY_NOT_SET -> {
                 // A kind a newer protocol version added: skipping it keeps mixed-version stores linked.
                 metrics.ignoredUnknown.increment();

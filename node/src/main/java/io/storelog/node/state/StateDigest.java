@@ -19,7 +19,7 @@ public record StateDigest(VersionVector versionVector, long entries, String dige
 
     static StateDigest of(VersionVector vv, long entries, StockLevels stock, SalesTotals sales, BillIndex bills,
             Catalog catalog, TreeMap<String, ShiftOpened> opened, TreeMap<String, ShiftClosed> closed,
-            TreeMap<String, Long> frozen) {
+            TreeMap<String, Long> frozen, Carts carts) {
         MessageDigest md = SetHash.sha256();
         Feeder f = new Feeder(md);
         f.put("entries", entries);
@@ -43,6 +43,7 @@ public record StateDigest(VersionVector versionVector, long entries, String dige
         opened.forEach((id, s) -> f.put("shift-open", id, s.getTill(), s.getOpeningFloat()));
         closed.forEach((id, s) -> f.put("shift-close", id, s.getTill(), s.getCountedCount()));
         frozen.forEach((origin, seq) -> f.put("frozen", origin, seq));
+        carts.hash().feed(md);
         return new StateDigest(vv, entries, HexFormat.of().formatHex(md.digest()));
     }
 

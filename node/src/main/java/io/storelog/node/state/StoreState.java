@@ -32,6 +32,7 @@ public final class StoreState {
     private Catalog catalog = new Catalog();
     private TreeMap<String, ShiftOpened> openShifts = new TreeMap<>();
     private TreeMap<String, ShiftClosed> closedShifts = new TreeMap<>();
+    private Carts carts = new Carts();
     /** Origin -> lowest disputed seq: that entry and every later one of the origin stay out of state. */
     private TreeMap<String, Long> frozen = new TreeMap<>();
     private volatile java.util.Map<String, Long> frozenView = java.util.Map.of();
@@ -59,6 +60,8 @@ public final class StoreState {
                 case CATALOG_UPDATE -> catalog.apply(e.getCatalogUpdate(), e.getHlc(), e.getOrigin(), e.getSeq());
                 case SHIFT_OPENED -> openShifts.put(e.getShiftOpened().getShiftId(), e.getShiftOpened());
                 case SHIFT_CLOSED -> closedShifts.put(e.getShiftClosed().getShiftId(), e.getShiftClosed());
+                case CART_SUSPENDED -> carts.suspend(id, e);
+                case CART_RECALLED -> carts.recall(id, e.getCartRecalled());
                 case CONFLICT -> {
                     frozen.merge(e.getConflict().getOrigin(), e.getConflict().getSeq(), Math::min);
                     frozenView = java.util.Map.copyOf(frozen);
@@ -95,6 +98,7 @@ public final class StoreState {
             catalog = new Catalog();
             openShifts = new TreeMap<>();
             closedShifts = new TreeMap<>();
+            carts = new Carts();
             highestFolded = new java.util.HashMap<>();
             frozen = keep;
             frozenView = java.util.Map.copyOf(keep);
@@ -139,6 +143,7 @@ public final class StoreState {
             for (ShiftClosed c : closedShifts.values()) {
                 SnapshotIO.writeMessage(out, c);
             }
+            carts.writeTo(out);
             out.writeInt(frozen.size());
             for (java.util.Map.Entry<String, Long> e : frozen.entrySet()) {
                 out.writeUTF(e.getKey());
@@ -185,6 +190,7 @@ public final class StoreState {
                 ShiftClosed c = SnapshotIO.readMessage(in, ShiftClosed.parser());
                 closedShifts.put(c.getShiftId(), c);
             }
+            carts.readFrom(in);
             for (int n = in.readInt(); n > 0; n--) {
                 frozen.put(in.readUTF(), in.readLong());
             }
@@ -344,10 +350,25 @@ public final class StoreState {
         });
     }
 
+    /** A suspended cart by id (recalled or not). */
+    public Optional<SuspendedCart> cart(String id) {
+        return read(() -> Optional.ofNullable(carts.get(id)));
+    }
+
+    /** Carts suspended and not yet recalled, oldest id first. */
+    public List<SuspendedCart> waitingCarts() {
+        return read(carts::waiting);
+    }
+
+    /** Highest cart number a lane has used. */
+    public long maxCartNumber(String till) {
+        return read(() -> carts.maxNumber(till));
+    }
+
     /** A digest of the whole state together with the version vector it reflects. */
     public StateDigest digest(Supplier<VersionVector> versionVector) {
         return read(() -> StateDigest.of(versionVector.get(), entries, stock, sales, bills, catalog, openShifts, closedShifts,
-                frozen));
+                frozen, carts));
     }
 
     private CatalogProduct withRate(Catalog.Versioned<Product> v) {
