@@ -33,6 +33,7 @@ public final class ConfigKeys {
     public static final String CATALOG_FILE = "catalog.file";
     public static final String LOG_SEGMENT_BYTES = "log.segment-bytes";
     public static final String LOG_MAX_BATCH_RECORDS = "log.max-batch-records";
+    public static final String LOG_ARCHIVE_AFTER_DAYS = "log.archive-after-days";
     public static final String REPLICATION_ACK_REPLICAS = "replication.ack-replicas";
     public static final String REPLICATION_ACK_TIMEOUT_MS = "replication.ack-timeout-ms";
 
@@ -61,6 +62,9 @@ public final class ConfigKeys {
     public static final long MAX_LOG_SEGMENT_BYTES = 1024L * 1024 * 1024;
     public static final int DEFAULT_LOG_MAX_BATCH_RECORDS = 4096;
     public static final int MAX_LOG_MAX_BATCH_RECORDS = 1_000_000;
+    /** Long enough for refunds, which read the original bill from the log. */
+    public static final int DEFAULT_LOG_ARCHIVE_AFTER_DAYS = 35;
+    public static final int MAX_LOG_ARCHIVE_AFTER_DAYS = 36_500;
     public static final int DEFAULT_ACK_REPLICAS = 2;
     public static final int MAX_ACK_REPLICAS = 64;
     public static final int DEFAULT_ACK_TIMEOUT_MS = 50;
@@ -71,6 +75,7 @@ public final class ConfigKeys {
             NODE_ID, NODE_ROLE, STORE_ID, STORE_KEY, STORE_TIME_ZONE, STORE_CURRENCY, STORE_TAX_CLASSES,
             DATA_DIR, HTTP_PORT, HTTP_BIND, HTTP_API_TOKEN, HTTP_MAX_BODY_BYTES, PEER_PORT, PEER_BIND, PEER_PEERS,
             HQ_URL, HQ_TOKEN, HQ_STORES_FILE, HQ_IGNITE_ADDRESSES, HQ_IGNITE_PORT, CATALOG_FILE, LOG_SEGMENT_BYTES, LOG_MAX_BATCH_RECORDS,
+            LOG_ARCHIVE_AFTER_DAYS,
             REPLICATION_ACK_REPLICAS, REPLICATION_ACK_TIMEOUT_MS);
 
     /** Keys whose value is a map (name -> value) rather than a single value or a list. */

@@ -24,6 +24,8 @@ public enum ErrorCode {
     CONFLICT(409),
     /** Only another lane may do this, and this lane cannot reach it now. */
     LANE_UNREACHABLE(503),
+    /** The entry was archived: headquarters holds it, this node keeps only the fold of it. */
+    ARCHIVED(410),
     /** Missing or wrong API token. */
     UNAUTHORIZED(401),
     /** A data directory that belongs to another store or node. */

@@ -58,6 +58,14 @@ public final class StoreNode implements AutoCloseable {
     private Replicator replicator;
     private LeaderService leader;
     private boolean newIncarnation;
+    /** How often a node looks for log segments it may archive. */
+    private static final long ARCHIVE_CHECK_SECONDS = 60;
+    private final java.util.concurrent.ScheduledExecutorService archiver =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "storelog-archiver");
+                t.setDaemon(true);
+                return t;
+            });
     /** How long a lane waits for a cart's owner to hand it over before telling the cashier it cannot. */
     private static final long CART_OWNER_TIMEOUT_MILLIS = 2_000;
 
@@ -111,6 +119,8 @@ public final class StoreNode implements AutoCloseable {
                 CART_OWNER_TIMEOUT_MILLIS);
         config.node().catalogFile().ifPresent(this::importCatalog);
         leader = LeaderService.start(config, log, state, java.util.Optional.ofNullable(replicator), meters);
+        archiver.scheduleWithFixedDelay(this::archiveQuietly, ARCHIVE_CHECK_SECONDS, ARCHIVE_CHECK_SECONDS,
+                java.util.concurrent.TimeUnit.SECONDS);
         http = HttpApiServer.start(this);
     }
 
@@ -172,6 +182,24 @@ public final class StoreNode implements AutoCloseable {
         return stock;
     }
 
+    /**
+     * Archives log segments headquarters holds whose entries are older than {@code log.archive-after-days}
+     * (see docs/archival.md). Returns the last archived log index (0: nothing archived now).
+     */
+    public long archiveLog() {
+        io.storelog.node.merge.VersionVector confirmed = leader.hqConfirmed();
+        long notAfter = System.currentTimeMillis() - java.util.concurrent.TimeUnit.DAYS.toMillis(config.log().archiveAfterDays());
+        return log.archive(confirmed, notAfter);
+    }
+
+    private void archiveQuietly() {
+        try {
+            archiveLog();
+        } catch (RuntimeException e) {
+            LOG.warn("archiving the log failed: {}", e.toString());
+        }
+    }
+
     /** Suspended carts: suspend here, recall here or from another lane. */
     public CartService carts() {
         return carts;
@@ -219,6 +247,7 @@ public final class StoreNode implements AutoCloseable {
 
     @Override
     public void close() {
+        archiver.shutdownNow();
         if (http != null) {
             http.close();
         }

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * that decides which bytes on disk are the log.
  *
  * <ol>
- *   <li>Segment names must chain: the first starts at index 1, each next one starts right after the
- *       previous one ends, and only the last may be in progress.</li>
+ *   <li>Segment names must chain: the first starts at index 1 (or right after the archived ones, as
+ *       the {@code archived} mark says; a segment left over from an interrupted archiving is deleted),
+ *       each next one starts right after the previous one ends, and only the last may be in progress.</li>
  *   <li>Every record of every segment is read and its CRC checked.</li>
  *   <li>Damage in the in-progress last segment is a write the power cut tore: the bytes from the
  *       first bad record on are copied to {@code <segment>.torn-<offset>}, then cut off.</li>
@@ -57,7 +58,7 @@ final class LogRecovery {
             closeAll(segments);
             throw e;
         }
-        long records = segments.stream().mapToLong(s -> s.lastIndex() - s.firstIndex + 1).sum();
+        long records = segments.stream().filter(s -> !s.archived()).mapToLong(s -> s.lastIndex() - s.firstIndex + 1).sum();
         long lastIndex = segments.isEmpty() ? 0 : segments.get(segments.size() - 1).lastIndex();
         RecoveryReport report = new RecoveryReport(segments.size(), records, lastIndex, recovery.truncatedSegment,
                 recovery.truncatedAt, recovery.truncatedBytes, recovery.tornCopy,
@@ -74,7 +75,16 @@ final class LogRecovery {
             }
         }
         names.sort(Comparator.comparingLong(SegmentName::first));
-        long expectedFirst = 1;
+        SegmentFormat.ArchiveMark mark = readArchiveMark();
+        long expectedFirst = mark.lastIndex() + 1;
+        for (int i = 0; i < mark.segments(); i++) {
+            segments.add(Segment.archived(i, mark.lastIndex()));
+        }
+        while (!names.isEmpty() && !names.get(0).inProgress() && names.get(0).last() <= mark.lastIndex()) {
+            // Archived, but the node stopped before the file was deleted.
+            storage.delete(names.remove(0).name());
+            storage.syncDirectory();
+        }
         for (int i = 0; i < names.size(); i++) {
             SegmentName name = names.get(i);
             boolean last = i == names.size() - 1;
@@ -93,6 +103,20 @@ final class LogRecovery {
                 segments.add(segment);
                 expectedFirst = segment.lastIndex() + 1;
             }
+        }
+    }
+
+    /** The archive mark, or none archived when there is no mark file. */
+    private SegmentFormat.ArchiveMark readArchiveMark() throws IOException {
+        if (!storage.list().contains(SegmentFormat.ARCHIVE_MARK)) {
+            return new SegmentFormat.ArchiveMark(0, 0);
+        }
+        try (StorageFile f = storage.open(SegmentFormat.ARCHIVE_MARK)) {
+            ByteBuffer b = ByteBuffer.allocate((int) Math.min(f.size(), 64));
+            SegmentedLog.readFully(f, b, 0);
+            return SegmentFormat.parseArchiveMark(b.flip());
+        } catch (IllegalArgumentException e) {
+            throw corrupt(SegmentFormat.ARCHIVE_MARK, 0, e.getMessage());
         }
     }
 
@@ -193,7 +217,7 @@ final class LogRecovery {
     }
 
     private static void closeAll(List<Segment> segments) {
-        segments.forEach(s -> closeQuietly(s.file));
+        segments.stream().filter(s -> !s.archived()).forEach(s -> closeQuietly(s.file));
     }
 
     private static void closeQuietly(StorageFile file) {

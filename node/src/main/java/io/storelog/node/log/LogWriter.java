@@ -50,6 +50,9 @@ final class LogWriter {
     /** Immutable snapshots in index order; replaced by the writer when a segment is added. */
     private volatile List<Segment> segments;
     private volatile long lastDurableIndex;
+    /** Serialises changes of {@code segments}: the writer adds segments, archiving replaces old ones. */
+    private final Object segmentsMonitor = new Object();
+    private volatile SegmentFormat.ArchiveMark archiveMark;
     /** Writer thread only: the in-progress segment, or null until the next append creates one. */
     private Segment active;
     private ByteBuffer buffer;
@@ -61,6 +64,9 @@ final class LogWriter {
         this.metrics = metrics;
         this.listener = listener;
         this.segments = List.copyOf(recovered);
+        int archived = (int) recovered.stream().filter(Segment::archived).count();
+        this.archiveMark = new SegmentFormat.ArchiveMark(archived,
+                recovered.stream().filter(Segment::archived).mapToLong(Segment::lastIndex).max().orElse(0L));
         Segment last = recovered.isEmpty() ? null : recovered.get(recovered.size() - 1);
         this.active = last != null && !last.sealed() ? last : null;
         this.lastDurableIndex = last == null ? 0 : last.lastIndex();
@@ -75,6 +81,63 @@ final class LogWriter {
 
     List<Segment> segments() {
         return segments;
+    }
+
+    /**
+     * Archives every sealed segment whose last record is at or below {@code index}: the mark is made
+     * durable first, then the segments leave the list (keeping their ordinals) and their files are
+     * deleted. Returns the archive mark now in force.
+     */
+    SegmentFormat.ArchiveMark archiveThrough(long index) throws IOException {
+        List<Segment> gone = new ArrayList<>();
+        SegmentFormat.ArchiveMark mark;
+        synchronized (segmentsMonitor) {
+            List<Segment> current = segments;
+            int count = 0;
+            long last = 0;
+            for (Segment s : current) {
+                if (s.archived()) {
+                    count++;
+                    continue;
+                }
+                if (!s.sealed() || s.lastIndex() > index) {
+                    break;
+                }
+                gone.add(s);
+                count++;
+                last = s.lastIndex();
+            }
+            if (gone.isEmpty()) {
+                return archiveMark;
+            }
+            mark = new SegmentFormat.ArchiveMark(count, last);
+            String tmp = SegmentFormat.ARCHIVE_MARK + ".tmp";
+            try (StorageFile f = storage.open(tmp)) {
+                f.truncate(0);
+                f.write(SegmentFormat.archiveMark(mark), 0);
+                f.force();
+            }
+            storage.rename(tmp, SegmentFormat.ARCHIVE_MARK);
+            storage.syncDirectory();
+            List<Segment> next = new ArrayList<>(current);
+            for (Segment s : gone) {
+                next.set(s.ordinal, Segment.archived(s.ordinal, last));
+            }
+            segments = Collections.unmodifiableList(next);
+            archiveMark = mark;
+        }
+        for (Segment s : gone) {
+            s.file.close();
+            storage.delete(s.name());
+        }
+        storage.syncDirectory();
+        LOG.info("archived {} log segments through index {}", gone.size(), mark.lastIndex());
+        return mark;
+    }
+
+    /** What has been archived so far. */
+    SegmentFormat.ArchiveMark archiveMark() {
+        return archiveMark;
     }
 
     long lastDurableIndex() {
@@ -159,6 +222,9 @@ final class LogWriter {
             }
         } finally {
             for (Segment s : segments) {
+                if (s.archived()) {
+                    continue;
+                }
                 try {
                     s.file.close();
                 } catch (IOException e) {
@@ -234,11 +300,14 @@ final class LogWriter {
             }
             throw SegmentedLog.ioFailure(e, "create log segment", SegmentedLog.describe(storage, name));
         }
-        List<Segment> current = segments;
-        Segment segment = new Segment(current.size(), name, first, file, SegmentFormat.HEADER_BYTES, first - 1, false);
-        List<Segment> next = new ArrayList<>(current);
-        next.add(segment);
-        segments = Collections.unmodifiableList(next);
+        Segment segment;
+        synchronized (segmentsMonitor) {
+            List<Segment> current = segments;
+            segment = new Segment(current.size(), name, first, file, SegmentFormat.HEADER_BYTES, first - 1, false);
+            List<Segment> next = new ArrayList<>(current);
+            next.add(segment);
+            segments = Collections.unmodifiableList(next);
+        }
         active = segment;
         LOG.debug("created log segment {}", name);
     }

@@ -27,6 +27,18 @@ final class Segment {
         this.sealed = sealed;
     }
 
+    /**
+     * A segment archived away: it keeps its ordinal (positions pack it) but has no file; its last index
+     * is that of the whole archived prefix, so a log with nothing else goes on after it.
+     */
+    static Segment archived(int ordinal, long archivedThrough) {
+        return new Segment(ordinal, "archived-" + ordinal, 0, null, 0, archivedThrough, true);
+    }
+
+    boolean archived() {
+        return file == null;
+    }
+
     String name() {
         return name;
     }

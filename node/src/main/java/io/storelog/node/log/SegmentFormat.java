@@ -31,7 +31,18 @@ import java.util.zip.CRC32C;
  * {@code first..last}. Indexes are zero-padded to 20 digits so names sort in log order.
  *
  * <p>A record's {@link AppendedRecord#position() position} packs the segment's ordinal (its place in
- * the directory's sorted segment list) above {@link #OFFSET_BITS} bits of byte offset in the file.
+ * the log's segment list, archived segments included) above {@link #OFFSET_BITS} bits of byte offset.
+ *
+ * <p>Segments below what headquarters confirmed may be archived (deleted from the node, the fold's
+ * snapshot standing in for them). The file {@code archived} then records how many segments went and
+ * the last index they held, so ordinals and the index chain stay as they were:
+ * <pre>
+ * archived (16 bytes)
+ * offset size
+ *  0      4   number of archived segments (the first kept segment has this ordinal)
+ *  4      8   index of the last archived record (the first kept segment starts right after)
+ * 12      4   CRC32C over bytes 0..11
+ * </pre>
  */
 public final class SegmentFormat {
 
@@ -49,6 +60,11 @@ public final class SegmentFormat {
     public static final int OFFSET_BITS = 40;
     /** Largest segment the position encoding can address, with room for one oversized record. */
     public static final long MAX_SEGMENT_BYTES = (1L << OFFSET_BITS) - MAX_RECORD_BYTES - RECORD_OVERHEAD;
+
+    /** Name of the archive mark file. */
+    public static final String ARCHIVE_MARK = "archived";
+    /** Bytes of the archive mark. */
+    public static final int ARCHIVE_MARK_BYTES = 16;
 
     private static final String IN_PROGRESS_PREFIX = "log_inprogress_";
     private static final Pattern IN_PROGRESS = Pattern.compile("log_inprogress_(\\d{20})");
@@ -166,5 +182,37 @@ public final class SegmentFormat {
     /** The byte offset of a position. */
     public static long offset(long position) {
         return position & ((1L << OFFSET_BITS) - 1);
+    }
+
+    /** What the archive mark says: segments archived and the last index they held. */
+    public record ArchiveMark(int segments, long lastIndex) {
+    }
+
+    /** The archive mark's bytes. */
+    static ByteBuffer archiveMark(ArchiveMark mark) {
+        ByteBuffer b = ByteBuffer.allocate(ARCHIVE_MARK_BYTES);
+        b.putInt(mark.segments()).putLong(mark.lastIndex());
+        CRC32C crc = new CRC32C();
+        crc.update(b.array(), 0, 12);
+        b.putInt((int) crc.getValue());
+        return b.flip();
+    }
+
+    /** Parses an archive mark; throws naming what is wrong. */
+    static ArchiveMark parseArchiveMark(ByteBuffer b) {
+        if (b.remaining() != ARCHIVE_MARK_BYTES) {
+            throw new IllegalArgumentException("archive mark has " + b.remaining() + " bytes, not " + ARCHIVE_MARK_BYTES);
+        }
+        byte[] bytes = new byte[ARCHIVE_MARK_BYTES];
+        b.get(bytes);
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, 12);
+        ByteBuffer w = ByteBuffer.wrap(bytes);
+        int segments = w.getInt();
+        long last = w.getLong();
+        if (w.getInt() != (int) crc.getValue()) {
+            throw new IllegalArgumentException("archive mark fails its CRC");
+        }
+        return new ArchiveMark(segments, last);
     }
 }

@@ -138,6 +138,10 @@ public final class SegmentedLog implements AutoCloseable {
         long offset = SegmentFormat.offset(position);
         Segment segment = position >= 0 && ordinal < segments.size() ? segments.get(ordinal) : null;
         long limit = segment == null ? 0 : segment.durableSize();
+        if (segment != null && segment.archived()) {
+            throw new StoreLogException(ErrorCode.ARCHIVED, "log record at position " + position
+                    + " was archived (headquarters holds it)");
+        }
         if (segment == null || offset < SegmentFormat.HEADER_BYTES
                 || offset + SegmentFormat.RECORD_OVERHEAD > limit) {
             throw new StoreLogException(ErrorCode.NOT_FOUND, "no durable log record at position " + position);
@@ -171,10 +175,22 @@ public final class SegmentedLog implements AutoCloseable {
 
     /** As {@link #replay}, from record {@code fromIndex} on; whole segments before it are not read. */
     public void replayFrom(long fromIndex, RecordVisitor visitor) {
+        replayRange(fromIndex, Long.MAX_VALUE, visitor);
+    }
+
+    /** As {@link #replay}, records {@code fromIndex..toIndex} only. */
+    public void replayRange(long fromIndex, long toIndex, RecordVisitor visitor) {
         ensureOpen();
         for (Segment segment : writer.segments()) {
             if (segment.lastIndex() < fromIndex) {
                 continue;
+            }
+            if (segment.firstIndex > toIndex && !segment.archived()) {
+                return;
+            }
+            if (segment.archived()) {
+                throw new StoreLogException(ErrorCode.ARCHIVED, "cannot replay from index " + fromIndex
+                        + ": the log was archived through index " + segment.lastIndex());
             }
             long index = segment.firstIndex;
             SegmentScanner scanner = new SegmentScanner(segment.file, SegmentFormat.HEADER_BYTES,
@@ -182,6 +198,9 @@ public final class SegmentedLog implements AutoCloseable {
             try {
                 SegmentScanner.Step step;
                 while ((step = scanner.next()) == SegmentScanner.Step.RECORD) {
+                    if (index > toIndex) {
+                        return;
+                    }
                     if (index >= fromIndex) {
                         visitor.visit(index, SegmentFormat.position(segment.ordinal, scanner.recordOffset()),
                                 scanner.copyPayload());
@@ -195,6 +214,60 @@ public final class SegmentedLog implements AutoCloseable {
                 throw ioFailure(e, "read log segment", describe(storage, segment.name()));
             }
         }
+    }
+
+    /**
+     * Archives (deletes) every sealed segment whose records all sit at or below {@code index}. The
+     * caller must hold a durable fold of them: replay can no longer start before the first kept record.
+     * Returns the last archived index.
+     */
+    public long archiveThrough(long index) {
+        ensureOpen();
+        try {
+            return writer.archiveThrough(index).lastIndex();
+        } catch (IOException e) {
+            throw ioFailure(e, "archive segments of", String.valueOf(storage));
+        }
+    }
+
+    /** Ordinal of the first segment not archived: positions in lower ordinals are gone from disk. */
+    public int firstKeptOrdinal() {
+        return writer.archiveMark().segments();
+    }
+
+    /** Index of the last archived record (0: nothing archived); replay starts after it. */
+    public long archivedThrough() {
+        return writer.archiveMark().lastIndex();
+    }
+
+    /**
+     * Calls {@code visitor} for each record of every sealed, unarchived segment whose records all sit at
+     * or below {@code index}, segment by segment, stopping before a segment the visitor rejects (returns
+     * false for one of its records). Returns the last index of the accepted segments (0 if none).
+     */
+    public long sealedPrefixWhere(long index, java.util.function.Predicate<byte[]> keep) {
+        ensureOpen();
+        long accepted = 0;
+        for (Segment segment : writer.segments()) {
+            if (segment.archived()) {
+                continue;
+            }
+            if (!segment.sealed() || segment.lastIndex() > index) {
+                break;
+            }
+            SegmentScanner scanner = new SegmentScanner(segment.file, SegmentFormat.HEADER_BYTES, segment.durableSize());
+            try {
+                while (scanner.next() == SegmentScanner.Step.RECORD) {
+                    if (!keep.test(scanner.copyPayload())) {
+                        return accepted;
+                    }
+                }
+            } catch (IOException e) {
+                throw ioFailure(e, "read log segment", describe(storage, segment.name()));
+            }
+            accepted = segment.lastIndex();
+        }
+        return accepted;
     }
 
     /** Index of the last durable record; 0 for an empty log. */

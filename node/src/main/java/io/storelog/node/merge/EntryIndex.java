@@ -50,6 +50,44 @@ public final class EntryIndex {
         return VersionVector.of(m);
     }
 
+    /** Position of an entry held through a peer's snapshot only: in the fold, not on this node's disk. */
+    public static final long NOT_ON_DISK = -2;
+
+    /** Takes over everything {@code other} holds (the index rebuilt around a peer's snapshot). */
+    public synchronized void replaceWith(EntryIndex other) {
+        synchronized (other) {
+            byOrigin.clear();
+            byOrigin.putAll(other.byOrigin);
+            entries = other.entries;
+        }
+    }
+
+    /**
+     * Per origin, how many of its first seqs sit in log segments below {@code firstKeptOrdinal} (archived)
+     * or nowhere on this disk: those a peer cannot be sent from here.
+     */
+    public synchronized VersionVector notOnDisk(int firstKeptOrdinal) {
+        Map<String, Long> m = new HashMap<>();
+        byOrigin.forEach((o, p) -> {
+            int lo = 0;
+            int hi = p.size;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                long pos = p.positions[mid];
+                boolean gone = pos < 0 || io.storelog.node.log.SegmentFormat.ordinal(pos) < firstKeptOrdinal;
+                if (gone) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            if (lo > 0) {
+                m.put(o, (long) lo);
+            }
+        });
+        return VersionVector.of(m);
+    }
+
     /** Forgets everything (a snapshot that could not be loaded whole). */
     public synchronized void clear() {
         byOrigin.clear();

@@ -117,6 +117,12 @@ public final class MergedLog implements AutoCloseable {
     private long lastFoldedPosition;
     private byte[] lastFoldedBytes;
     private final AtomicLong driftAlerts = new AtomicLong();
+    /** One archiving or base install at a time. */
+    private final Object archiveLock = new Object();
+    /** The fold of the archived prefix, kept beside the rolling snapshot. */
+    static final String BASE_FILE = "base.bin";
+    /** Present once this node took a peer's base: its log alone can no longer rebuild the fold. */
+    static final String BASE_REQUIRED_FILE = "base.required";
     private final AtomicLong foreignOwn = new AtomicLong();
 
     /** A merged log of node {@code nodeName}, folding into {@code state}. */
@@ -150,7 +156,19 @@ public final class MergedLog implements AutoCloseable {
         log = SegmentedLog.open(storage, options, meters, new Listener());
         origin = chooseOrigin.apply(log.recoveryReport());
         this.snapshotFile = snapshotDir == null ? null : snapshotDir.resolve(StateSnapshot.FILE);
-        snapshotIndex = loadSnapshot();
+        long loaded = loadSnapshot(snapshotFile);
+        if (loaded < 0 && snapshotDir != null) {
+            loaded = loadSnapshot(snapshotDir.resolve(BASE_FILE));
+        }
+        snapshotIndex = Math.max(0, loaded);
+        // Archived segments, or a peer's base taken: the log alone cannot rebuild the fold any more.
+        long required = Math.max(log.archivedThrough() > 0 ? log.archivedThrough() : -1, baseRequired(snapshotDir));
+        if (required >= 0 && loaded < required) {
+            throw new StoreLogException(ErrorCode.CORRUPT_LOG, "the log before index " + (required + 1)
+                    + " was archived or came in a peer's snapshot, and neither " + StateSnapshot.FILE + " nor " + BASE_FILE
+                    + " in " + snapshotDir + " is usable to stand in for it; move the data directory away and start the"
+                    + " node again: it comes back as a new incarnation from a peer's snapshot");
+        }
         lastSnapshotIndex = snapshotIndex;
         long before = index.entries();
         log.replayFrom(snapshotIndex + 1, (idx, position, bytes) -> fold(parse(bytes, position), position, idx, bytes));
@@ -309,7 +327,17 @@ public final class MergedLog implements AutoCloseable {
     /** Reads the stored bytes of (origin, seq), or null if not held. */
     public byte[] readBytes(String entryOrigin, long seq) {
         long p = index.position(entryOrigin, seq);
-        return p < 0 ? null : log.read(p);
+        if (p < 0) {
+            return null;
+        }
+        try {
+            return log.read(p);
+        } catch (StoreLogException e) {
+            if (e.code() == ErrorCode.ARCHIVED) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     private byte[] heldBytes(String o, long seq) {
@@ -342,15 +370,18 @@ public final class MergedLog implements AutoCloseable {
         return index.highest(origin);
     }
 
-    /** Reads a stored entry by its log position. */
+    /** Reads a stored entry by its log position; ARCHIVED when only the fold of it is kept here. */
     public Entry read(long position) {
+        if (position == EntryIndex.NOT_ON_DISK) {
+            throw new StoreLogException(ErrorCode.ARCHIVED, "this entry came in a peer's snapshot; headquarters holds it");
+        }
         return parse(log.read(position), position);
     }
 
-    /** Reads (origin, seq) if held. */
+    /** Reads (origin, seq) if held on this disk. */
     public Optional<Entry> read(String entryOrigin, long seq) {
-        long p = index.position(entryOrigin, seq);
-        return p < 0 ? Optional.empty() : Optional.of(read(p));
+        byte[] b = readBytes(entryOrigin, seq);
+        return b == null ? Optional.empty() : Optional.of(parse(b, index.position(entryOrigin, seq)));
     }
 
     /** What this node holds. */
@@ -376,7 +407,13 @@ public final class MergedLog implements AutoCloseable {
         if (e.hasConflict() && state.evidenceUnfolds(e.getConflict())) {
             LOG.error("ALERT: origin {} holds two different entries at seq {}; freezing it there",
                     e.getConflict().getOrigin(), e.getConflict().getSeq());
-            if (ready) {
+            if (ready && (log.archivedThrough() > 0 || snapshotDirHasBase())) {
+                // The entries before the archive point exist only as their fold: the evidence freezes the
+                // origin from here on, and what was folded stays (docs/archival.md).
+                LOG.error("ALERT: cannot unfold entries of {} below the archive point; freezing it for what follows",
+                        e.getConflict().getOrigin());
+                state.apply(e, position);
+            } else if (ready) {
                 refold(e.getConflict(), logIndex);
             } else {
                 state.apply(e, position);
@@ -399,36 +436,205 @@ public final class MergedLog implements AutoCloseable {
     }
 
     /**
-     * Loads the snapshot if it is valid for this log; returns the last log index it covers (0 when
+     * Loads the snapshot if it is valid for this log; returns the last log index it covers (-1 when
      * there is none or it cannot be used, in which case the whole log is replayed).
      */
-    private long loadSnapshot() {
+    private long loadSnapshot(Path snapshotFile) {
         if (snapshotFile == null || !Files.exists(snapshotFile)) {
-            return 0;
+            return -1;
         }
         try {
             StateSnapshot.Header h = StateSnapshot.verify(snapshotFile);
             if (h.lastIndex() > log.lastDurableIndex()) {
                 LOG.warn("snapshot covers index {} but the log ends at {}; replaying the whole log", h.lastIndex(),
                         log.lastDurableIndex());
-                return 0;
+                return -1;
             }
-            if (h.lastIndex() > 0 && StateSnapshot.crcOf(log.read(h.lastPosition())) != h.lastRecordCrc()) {
+            if (h.lastIndex() < log.archivedThrough()) {
+                LOG.warn("snapshot {} covers index {}, before the archive point {}", snapshotFile, h.lastIndex(), log.archivedThrough());
+                return -1;
+            }
+            // A base taken exactly at the archive point: its record is gone, its own CRC vouches for it.
+            boolean recordArchived = h.lastIndex() == log.archivedThrough();
+            if (h.lastIndex() > 0 && !recordArchived && StateSnapshot.crcOf(log.read(h.lastPosition())) != h.lastRecordCrc()) {
                 LOG.warn("snapshot was taken after another record {}; replaying the whole log", h.lastIndex());
-                return 0;
+                return -1;
             }
             StateSnapshot.load(snapshotFile, index, state);
             clock.seed(h.clock());
             lastFoldedIndex = h.lastIndex();
             lastFoldedPosition = h.lastPosition();
-            lastFoldedBytes = h.lastIndex() > 0 ? log.read(h.lastPosition()) : null;
+            lastFoldedBytes = h.lastIndex() > 0 && !recordArchived ? log.read(h.lastPosition()) : null;
             LOG.info("loaded snapshot at log index {} ({} entries); replaying the tail", h.lastIndex(), index.entries());
             return h.lastIndex();
         } catch (IOException | RuntimeException e) {
             LOG.warn("snapshot {} unusable ({}); replaying the whole log", snapshotFile, e.toString());
             index.clear();
             state.clear();
-            return 0;
+            return -1;
+        }
+    }
+
+    private boolean snapshotDirHasBase() {
+        return snapshotFile != null && Files.exists(snapshotFile.resolveSibling(BASE_REQUIRED_FILE));
+    }
+
+    /** The log index a peer's base was installed at (-1: never), from the marker file. */
+    private static long baseRequired(Path snapshotDir) {
+        Path marker = snapshotDir == null ? null : snapshotDir.resolve(BASE_REQUIRED_FILE);
+        if (marker == null || !Files.exists(marker)) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(Files.readString(marker).strip());
+        } catch (IOException | NumberFormatException e) {
+            throw new StoreLogException(ErrorCode.CORRUPT_LOG, "cannot read " + marker + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Archives the log below what headquarters durably holds: the longest prefix of sealed segments
+     * whose every entry is at or below {@code confirmed} and stamped no later than {@code notAfterWallMs}
+     * is folded into {@code base.bin} (on top of the previous base) and its files deleted. Skipped while
+     * an origin is frozen by a conflict. Returns the last archived index (0 when nothing was archived).
+     */
+    public long archive(VersionVector confirmed, long notAfterWallMs) {
+        synchronized (archiveLock) {
+            if (!ready || snapshotFile == null || !state.frozenOrigins().isEmpty()) {
+                return 0;
+            }
+            long done = log.archivedThrough();
+            long through = log.sealedPrefixWhere(Long.MAX_VALUE, bytes -> {
+                Entry e = parse(bytes, -1);
+                return e.getSeq() <= confirmed.get(e.getOrigin()) && e.getHlc().getWallMs() <= notAfterWallMs;
+            });
+            if (through <= done) {
+                return 0;
+            }
+            Path baseFile = snapshotFile.resolveSibling(BASE_FILE);
+            try {
+                EntryIndex baseIndex = new EntryIndex();
+                StoreState baseState = new StoreState();
+                long from = 1;
+                if (Files.exists(baseFile)) {
+                    StateSnapshot.Header h = StateSnapshot.verify(baseFile);
+                    StateSnapshot.load(baseFile, baseIndex, baseState);
+                    from = h.lastIndex() + 1;
+                }
+                long[] last = {0, 0};
+                byte[][] lastBytes = {null};
+                if (from <= through) {
+                    log.replayRange(from, through, (idx, position, bytes) -> {
+                        Entry e = parse(bytes, position);
+                        baseIndex.add(e.getOrigin(), e.getSeq(), position);
+                        baseState.apply(e, position);
+                        last[0] = idx;
+                        last[1] = position;
+                        lastBytes[0] = bytes;
+                    });
+                    StateSnapshot.write(baseFile, new StateSnapshot.Header(through, last[1], StateSnapshot.crcOf(lastBytes[0]),
+                            clock.current()), baseIndex, baseState);
+                }
+                // The rolling snapshot must cover the archive point too, or the next start could not use it.
+                writeSnapshot();
+                long archived = log.archiveThrough(through);
+                LOG.info("archived the log through index {} (headquarters holds it; {} stands in for it)", archived, BASE_FILE);
+                return archived;
+            } catch (IOException e) {
+                LOG.warn("could not archive the log: {}", e.toString());
+                return 0;
+            }
+        }
+    }
+
+    /** Per origin, the seqs this node no longer holds on disk (archived, or taken from a peer's base). */
+    public VersionVector notOnDisk() {
+        return index.notOnDisk(log.firstKeptOrdinal());
+    }
+
+    /** Where a peer's base is gathered while it arrives (null without a snapshot directory). */
+    public Path incomingBaseFile() {
+        return snapshotFile == null ? null : snapshotFile.resolveSibling("base.incoming");
+    }
+
+    /** The base this node may hand a new peer (made by archiving here), or null. */
+    public Path baseForPeers() {
+        if (snapshotFile == null || log.archivedThrough() == 0 || snapshotDirHasBase()) {
+            return null;
+        }
+        Path base = snapshotFile.resolveSibling(BASE_FILE);
+        return Files.exists(base) ? base : null;
+    }
+
+    /**
+     * Takes a peer's base (the fold of a prefix it archived, which headquarters holds): when it covers
+     * entries this node lacks, the state becomes that fold plus this node's own entries beyond it, every
+     * seq it covers is held "not on disk", and a snapshot plus a marker make the next start use it.
+     * Returns whether it was taken.
+     */
+    public boolean installBase(Path peerBase) throws IOException {
+        synchronized (archiveLock) {
+            StateSnapshot.verify(peerBase);
+            EntryIndex theirs = new EntryIndex();
+            StoreState ignoredState = new StoreState();
+            StateSnapshot.load(peerBase, theirs, ignoredState);
+            VersionVector covered = theirs.versionVector();
+            VersionVector mine = index.versionVector();
+            boolean gains = covered.asMap().entrySet().stream().anyMatch(e -> e.getValue() > mine.get(e.getKey()));
+            if (!gains || !state.frozenOrigins().isEmpty()) {
+                return false;
+            }
+            synchronized (appendLock) {
+                if (!ownInFlight.isEmpty()) {
+                    // Entries on their way to disk would no longer follow their origin's seqs: try at the next offer.
+                    return false;
+                }
+                EntryIndex rebuilt = new EntryIndex();
+                java.util.List<long[]> extra = new ArrayList<>();
+                java.util.List<String> extraOrigins = new ArrayList<>();
+                java.util.Set<String> origins = new java.util.TreeSet<>(covered.asMap().keySet());
+                origins.addAll(mine.asMap().keySet());
+                for (String o : origins) {
+                    long upTo = covered.get(o);
+                    for (long seq = 1; seq <= upTo; seq++) {
+                        rebuilt.add(o, seq, EntryIndex.NOT_ON_DISK);
+                    }
+                    for (long seq = upTo + 1; seq <= mine.get(o); seq++) {
+                        long p = index.position(o, seq);
+                        rebuilt.add(o, seq, p);
+                        extra.add(new long[] {p});
+                        extraOrigins.add(o);
+                    }
+                }
+                try (java.io.DataInputStream in = StateSnapshot.stateOf(peerBase)) {
+                    state.rebase(in, apply -> {
+                        for (long[] p : extra) {
+                            apply.accept(read(p[0]), p[0]);
+                        }
+                    }, billId -> {
+                        int colon = billId.lastIndexOf(':');
+                        return rebuilt.position(billId.substring(0, colon), Long.parseLong(billId.substring(colon + 1)));
+                    });
+                }
+                index.replaceWith(rebuilt);
+                queuedHighest.clear();
+                long required = lastFoldedIndex;
+                writeSnapshot(true);
+                Files.copy(snapshotFile, snapshotFile.resolveSibling(BASE_FILE + ".tmp"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.move(snapshotFile.resolveSibling(BASE_FILE + ".tmp"), snapshotFile.resolveSibling(BASE_FILE),
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Path marker = snapshotFile.resolveSibling(BASE_REQUIRED_FILE);
+                Files.writeString(marker.resolveSibling(BASE_REQUIRED_FILE + ".tmp"), Long.toString(required));
+                Files.move(marker.resolveSibling(BASE_REQUIRED_FILE + ".tmp"), marker, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                try (java.nio.channels.FileChannel dir = java.nio.channels.FileChannel.open(snapshotFile.getParent(),
+                        java.nio.file.StandardOpenOption.READ)) {
+                    dir.force(true);
+                }
+                nextOwnSeq = index.highest(origin) + 1;
+                LOG.info("took a peer's base covering {} entries; {} entries of this node folded on top", rebuilt.entries() - extra.size(),
+                        extra.size());
+                return true;
+            }
         }
     }
 
@@ -438,18 +644,25 @@ public final class MergedLog implements AutoCloseable {
             return;
         }
         try {
-            long started = System.nanoTime();
-            synchronized (appendLock) {
-                if (lastFoldedIndex == 0 || lastFoldedBytes == null) {
-                    return;
-                }
-                StateSnapshot.write(snapshotFile, new StateSnapshot.Header(lastFoldedIndex, lastFoldedPosition,
-                        StateSnapshot.crcOf(lastFoldedBytes), clock.current()), index, state);
-            }
-            LOG.info("wrote snapshot at log index {} in {} ms", lastFoldedIndex, (System.nanoTime() - started) / 1_000_000);
+            writeSnapshot(false);
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not write snapshot {}: {}", snapshotFile, e.toString());
         }
+    }
+
+    /** Writes the snapshot; with {@code evenEmpty} also for a log with no record yet (a till that took a peer's base). */
+    private void writeSnapshot(boolean evenEmpty) throws IOException {
+        long started = System.nanoTime();
+        synchronized (appendLock) {
+            if (lastFoldedIndex == 0 && !evenEmpty) {
+                return;
+            }
+            // No bytes: the record it was taken after is archived (or there is none); the loader then trusts the CRC of the file.
+            int crc = lastFoldedBytes == null ? 0 : StateSnapshot.crcOf(lastFoldedBytes);
+            StateSnapshot.write(snapshotFile, new StateSnapshot.Header(lastFoldedIndex, lastFoldedPosition, crc, clock.current()),
+                    index, state);
+        }
+        LOG.info("wrote snapshot at log index {} in {} ms", lastFoldedIndex, (System.nanoTime() - started) / 1_000_000);
     }
 
     private static Entry parse(byte[] bytes, long position) {

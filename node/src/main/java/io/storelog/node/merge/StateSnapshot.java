@@ -107,6 +107,19 @@ final class StateSnapshot {
         }
     }
 
+    /** A stream positioned at the state section of a verified snapshot (the caller closes it). */
+    static DataInputStream stateOf(Path file) throws IOException {
+        DataInputStream in = open(file, new CRC32C());
+        try {
+            header(in);
+            new EntryIndex().readFrom(in);
+            return in;
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
     private static DataInputStream open(Path file, CRC32C crc) throws IOException {
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         return new DataInputStream(new CheckedInputStream(raw, crc));

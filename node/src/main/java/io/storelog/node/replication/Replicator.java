@@ -79,6 +79,7 @@ public final class Replicator implements AutoCloseable {
     private final EventLoopGroup group;
     private final RecentEntries recent = new RecentEntries(16_384);
     private final PeerRequests requests;
+    private final BaseTransfer bases;
     /** Replication thread only. */
     private final Map<String, PeerSession> sessions = new HashMap<>();
     /** Replication thread only: who answered at a configured address. */
@@ -131,6 +132,7 @@ public final class Replicator implements AutoCloseable {
             return t;
         });
         this.requests = new PeerRequests(thread);
+        this.bases = new BaseTransfer(log);
         this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         Gauge.builder("storelog.replication.peers.connected", statusView,
                 v -> v.values().stream().filter(PeerStatus::connected).count()).register(meters);
@@ -458,6 +460,7 @@ public final class Replicator implements AutoCloseable {
             case VERSION_VECTOR -> {
                 compareTips(msg.getVersionVector());
                 session.onVersionVector(Vectors.fromProto(msg.getVersionVector()));
+                bases.offerIfNeeded(session);
                 checkCaughtUp(session);
                 checkWaiters();
                 reassignWants();
@@ -485,6 +488,16 @@ public final class Replicator implements AutoCloseable {
             case HQ_MARK -> hqMarkSink.accept(session.peer.node(), msg.getHqMark());
             case REQUEST -> requests.handle(session, msg.getRequest());
             case REPLY -> requests.reply(session, msg.getReply());
+            case BASE_CHUNK -> {
+                try {
+                    if (bases.receive(session, msg.getBaseChunk())) {
+                        // Tell every peer what is held now, so they stream what follows the base.
+                        gossip();
+                    }
+                } catch (java.io.IOException e) {
+                    LOG.warn("could not take the base {} sent: {}", session.peer.node(), e.toString());
+                }
+            }
             case BODY_NOT_SET -> {
                 // A kind a newer protocol version added: skipping it keeps mixed-version stores linked.
                 metrics.ignoredUnknown.increment();

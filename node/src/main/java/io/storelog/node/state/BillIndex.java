@@ -40,6 +40,12 @@ final class BillIndex {
         refundHash.add(refundId + "|" + refund.getBillId() + "|" + refund.getTotal() + "|" + refund.getTax());
     }
 
+    /** Points every bill at where this node holds it now ({@code position} of its id; negative: not on disk). */
+    void remapPositions(java.util.function.ToLongFunction<String> position) {
+        byId.replaceAll((id, b) -> new BillSummary(b.id(), position.applyAsLong(id), b.clientBillId(), b.till(), b.number(),
+                b.businessDay(), b.total(), b.tax(), b.wallMs()));
+    }
+
     void addVoid(String billId) {
         voided.add(billId);
     }

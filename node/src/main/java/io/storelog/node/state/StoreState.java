@@ -126,6 +126,24 @@ public final class StoreState {
         }
     }
 
+    /**
+     * Replaces this state by one a peer's snapshot holds, then folds {@code extra} (this node's entries
+     * the snapshot does not cover) on top and points bills at where this node holds them: under one
+     * write lock, so no reader sees it half-done. The fold is order-independent, so this equals folding
+     * every entry the snapshot covers plus the extra ones.
+     */
+    public void rebase(java.io.DataInputStream snapshotState, java.util.function.Consumer<java.util.function.ObjLongConsumer<Entry>> extra,
+            java.util.function.ToLongFunction<String> billPosition) throws java.io.IOException {
+        lock.writeLock().lock();
+        try {
+            readFrom(snapshotState);
+            extra.accept(this::apply);
+            bills.remapPositions(billPosition);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
     /** Writes the whole folded state (for a snapshot); callers hold off appends meanwhile. */
     public void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
         lock.readLock().lock();
