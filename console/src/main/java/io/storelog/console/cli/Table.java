@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * A plain-text table with aligned columns: a column whose cells are all numbers is right-aligned, any other
- * left-aligned. A table built without headers prints key/value lines.
+ * left-aligned. A table built without headers prints key/value lines. Control characters in cells print escaped.
  */
 final class Table {
     private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
@@ -35,10 +35,15 @@ final class Table {
     Table row(Object... cells) {
         List<String> r = new ArrayList<>();
         for (Object c : cells) {
-            r.add(c == null ? "-" : c.toString());
+            r.add(c == null ? "-" : oneLine(c.toString()));
         }
         rows.add(r);
         return this;
+    }
+
+    /** Free text (a customer name) may hold line breaks; shown escaped, they cannot break the table's rows. */
+    private static String oneLine(String text) {
+        return text.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t");
     }
 
     /** Rows added so far. */
