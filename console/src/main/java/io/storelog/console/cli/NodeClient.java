@@ -111,11 +111,13 @@ public final class NodeClient {
             }
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException) {
-                return "connection refused";
-            }
             if (t instanceof UnresolvedAddressException) {
                 return "unknown host";
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                return "connection refused";
             }
         }
         return e.getClass().getSimpleName();

@@ -21,6 +21,10 @@ public final class SalesCommand extends NodeQuery {
             printJson(out, report);
             return;
         }
+        if (report.path("byTill").isEmpty()) {
+            out.println("no sales on " + Fields.text(report, "day"));
+            return;
+        }
         Fields.Money money = Fields.Money.ofNode(node);
         out.println("sales of " + Fields.text(report, "day") + ": " + Fields.text(report, "bills") + " bills, net "
                 + money.field(report, "total"));
@@ -32,10 +36,6 @@ public final class SalesCommand extends NodeQuery {
             tills.row(e.getKey(), Fields.text(t, "bills"), money.field(t, "total"), money.field(t, "tax"),
                     Fields.text(t, "refunds"), money.field(t, "refundTotal"), Fields.text(t, "voids"),
                     money.field(t, "voidTotal"), money.field(t, "net"));
-        }
-        if (tills.size() == 0) {
-            out.println("no sales on " + Fields.text(report, "day"));
-            return;
         }
         tills.print(out);
         out.println();

@@ -26,7 +26,7 @@ public final class StatusCommand extends NodeQuery {
                 .row("offline ready", Fields.yesNo(s, "offlineReady"))
                 .row("leader", blankAsDash(Fields.text(s, "leader")))
                 .row("hq reachable", Fields.yesNo(hq, "reachable") + (hq.path("configured").asBoolean(true) ? "" : " (no hq configured)"))
-                .row("hq pending", Fields.text(hq, "pendingEntries") + " entries")
+                .row("hq pending entries", Fields.text(hq, "pendingEntries"))
                 .row("log entries", Fields.text(log, "entries"));
         Iterator<Map.Entry<String, JsonNode>> vv = log.path("versionVector").fields();
         if (!vv.hasNext()) {

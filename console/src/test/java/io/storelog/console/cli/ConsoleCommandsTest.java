@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
@@ -180,6 +181,8 @@ class ConsoleCommandsTest {
         report.get("byTender").fields().forEachRemaining(e ->
                 assertThat(r.out()).containsPattern("(?m)^" + e.getKey() + " +" + money(e.getValue().asLong()).replace(".", "\\.") + "$"));
         assertThat(parse(run("sales", "--day", day, "--json", "--node", url(till1)).out())).isEqualTo(report);
+        String dayBefore = LocalDate.parse(day).minusDays(1).toString();
+        assertThat(run("sales", "--day", dayBefore, "--node", url(till1)).out()).isEqualTo("no sales on " + dayBefore + System.lineSeparator());
         // Without --day the node's own today is used: the same day the bills were just made on.
         assertThat(parse(run("sales", "--json", "--node", url(till1)).out()).get("day").asText())
                 .isEqualTo(api.get("/api/reports/sales").body().get("day").asText());
@@ -219,6 +222,11 @@ class ConsoleCommandsTest {
             assertThat(tendered).isEqualTo(b.get("total").asLong());
         }
         assertThat(rows.get(1).get("customer")).isEqualTo(AWKWARD_CUSTOMER);
+        JsonNode asJson = parse(run("export", "bills", "--day", day, "--json", "--node", url(till1)).out());
+        assertThat(asJson).hasSize(BILLS.size());
+        for (int i = 0; i < BILLS.size(); i++) {
+            assertThat(asJson.get(i)).isEqualTo(api.get("/api/bills/" + BILLS.get(i).get("id").asText()).body());
+        }
         assertThat(rows.get(1).get("card")).isEqualTo("500");
     }
 
