@@ -9,6 +9,7 @@ import io.storelog.node.ErrorCode;
 import io.storelog.node.StoreLogException;
 import io.storelog.node.StoreNode;
 import io.storelog.node.merge.MergedLog;
+import io.storelog.node.state.BillSummary;
 import io.storelog.node.state.StateDigest;
 import io.storelog.node.state.TillSales;
 import io.storelog.protocol.Entry;
@@ -81,7 +82,7 @@ public final class ApiRoutes implements Router {
             return postBill(r);
         }
         if (path.equals("GET bills")) {
-            return done(json(200, recentBills(r.param("limit"))));
+            return done(json(200, recentBills(r.param("limit"), r.param("day"))));
         }
         if (m.equals("GET") && s.size() == 3 && s.get(1).equals("bills")) {
             return done(json(200, bill(s.get(2))));
@@ -160,10 +161,14 @@ public final class ApiRoutes implements Router {
         return o;
     }
 
-    private ArrayNode recentBills(String limitText) {
-        int limit = limitText == null ? 50 : parseLimit(limitText);
+    private ArrayNode recentBills(String limitText, String dayText) {
+        // With a day, every bill of that business day (an export needs them all); without, the latest 50.
+        String day = dayText == null ? null : validDay(dayText);
+        int limit = limitText != null ? parseLimit(limitText) : day == null ? 50 : Integer.MAX_VALUE;
+        List<BillSummary> bills = day == null ? node.state().recentBills(limit)
+                : node.state().recentBills(Integer.MAX_VALUE).stream().filter(b -> b.businessDay().equals(day)).limit(limit).toList();
         ArrayNode arr = Json.MAPPER.createArrayNode();
-        node.state().recentBills(limit).forEach(b -> arr.addObject().put("id", b.id()).put("number", b.number())
+        bills.forEach(b -> arr.addObject().put("id", b.id()).put("number", b.number())
                 .put("till", b.till()).put("businessDay", b.businessDay()).put("total", b.total()).put("tax", b.tax())
                 .put("clientBillId", b.clientBillId()));
         return arr;

@@ -17,6 +17,8 @@ final class StatusView {
         o.put("incarnation", node.log().origin());
         o.put("store", node.config().store().id());
         o.put("role", node.config().role().text());
+        // Amounts in the API are minor units of this currency; a client needs it to show them as money.
+        o.put("currency", node.config().store().currency().getCurrencyCode());
         o.put("ready", node.ready());
         // Safe to bill offline: recovery done, log writable, and a catalog to price from.
         o.put("offlineReady", node.ready() && node.state().catalogSize() > 0);
