@@ -178,6 +178,15 @@ public final class Replicator implements AutoCloseable {
         return caughtUp;
     }
 
+    private void checkCaughtUp() {
+        if (caughtUp) {
+            return;
+        }
+        for (PeerSession s : sessions.values()) {
+            checkCaughtUp(s);
+        }
+    }
+
     private void checkCaughtUp(PeerSession session) {
         if (caughtUp) {
             return;
@@ -461,7 +470,7 @@ public final class Replicator implements AutoCloseable {
                 compareTips(msg.getVersionVector());
                 session.onVersionVector(Vectors.fromProto(msg.getVersionVector()));
                 bases.offerIfNeeded(session);
-                checkCaughtUp(session);
+                checkCaughtUp();
                 checkWaiters();
                 reassignWants();
                 pump(session);
@@ -634,7 +643,8 @@ public final class Replicator implements AutoCloseable {
             conflictSink.accept(offer.conflicts());
         }
         offer.durable().whenComplete((ok, failure) -> thread.execute(() -> {
-            checkCaughtUp(session);
+            // Entries of one origin come over one link; they may complete what another peer announced.
+            checkCaughtUp();
             if (failure == null && session.channel.isActive()) {
                 send(session, PeerMessage.newBuilder().setAck(Ack.newBuilder().setHeld(Vectors.toProto(log.versionVector()))).build());
             }
