@@ -337,10 +337,16 @@ public final class TestCluster implements AutoCloseable {
 
     // ---- waiting ----
 
-    /** Waits until every link between running, uncut, linked nodes is up on both ends. */
+    /**
+     * Waits until every link between running, uncut, linked nodes is up on both ends and every running
+     * node takes bills (a fresh node first catches up with every peer it can reach).
+     */
     public void awaitLinked(Duration timeout) {
-        awaitOrDump("all uncut links up", timeout, () -> {
+        awaitOrDump("all uncut links up and every node ready", timeout, () -> {
             for (int i : running()) {
+                if (!node(i).ready()) {
+                    throw new AssertionError(name(i) + " is not ready yet");
+                }
                 long expected = running().stream().filter(j -> j != i && linked(i, j) && !isPartitioned(i, j)
                         && !isSilent(i, j)).count();
                 long connected = peers(i).stream().filter(PeerStatus::connected).count();
