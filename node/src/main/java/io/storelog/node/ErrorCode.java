@@ -22,6 +22,14 @@ public enum ErrorCode {
     NOT_FOUND(404),
     /** Missing or wrong API token. */
     UNAUTHORIZED(401),
+    /** Unknown member of staff, wrong PIN, or an expired or unknown sign-in session. */
+    WRONG_PIN(401),
+    /** Too many wrong PINs in a row: the member is locked out for a while. */
+    LOCKED_OUT(401),
+    /** The change needs a supervisor's (or manager's) approval that was missing or refused. */
+    NEEDS_APPROVAL(403),
+    /** The request contradicts what is already held (a shift already open, a bill already voided). */
+    CONFLICT(409),
     /** A data directory that belongs to another store or node. */
     WRONG_DATA_DIR(500);
 
