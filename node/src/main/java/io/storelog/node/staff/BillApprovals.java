@@ -5,6 +5,7 @@ import io.storelog.node.billing.LineRequest;
 import io.storelog.node.state.StoreState;
 import io.storelog.protocol.BillCommitted;
 import io.storelog.protocol.BillLine;
+import io.storelog.protocol.Discount;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,12 +45,12 @@ public final class BillApprovals {
                 overridden.add("line " + line.getLineNo() + " " + line.getSku() + " at " + asked.priceOverride()
                         + " instead of " + catalogPrice);
             }
-            if (aboveLimit(line.getLineDiscount(), line.getGross())) {
+            if (line.hasDiscount() && aboveLimit(line.getDiscount(), line.getLineDiscount(), line.getGross())) {
                 discounts.add("line " + line.getLineNo() + " discount of " + line.getLineDiscount() + " on " + line.getGross());
             }
             subtotal = Math.addExact(subtotal, line.getGross() - line.getLineDiscount());
         }
-        if (aboveLimit(priced.getBillDiscountAmount(), subtotal)) {
+        if (priced.hasBillDiscount() && aboveLimit(priced.getBillDiscount(), priced.getBillDiscountAmount(), subtotal)) {
             discounts.add("bill discount of " + priced.getBillDiscountAmount() + " on " + subtotal);
         }
         if (overridden.isEmpty() && discounts.isEmpty()) {
@@ -64,7 +65,14 @@ public final class BillApprovals {
         return approvals.require(needs, "this bill (" + String.join("; ", what) + ")", approval, cashier);
     }
 
-    private boolean aboveLimit(long discount, long base) {
+    /**
+     * A percent discount is judged by the percent asked for (so rounding a 10% discount up by a cent
+     * does not put it above a 10% limit); an amount by the share it takes of what it applies to.
+     */
+    private boolean aboveLimit(Discount asked, long discount, long base) {
+        if (asked.hasPercentBp()) {
+            return asked.getPercentBp() > discountLimitBp;
+        }
         return discount > 0 && Math.multiplyExact(discount, BP_ONE) > Math.multiplyExact(discountLimitBp, base);
     }
 
