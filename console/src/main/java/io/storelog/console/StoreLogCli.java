@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/storelog}: one binary, one subcommand per role or tool. */
 @Command(name = "storelog", mixinStandardHelpOptions = true, version = "storelog 0.1.0",
         description = "StoreLog: offline-first store system.",
-        subcommands = {NodeCommand.class, DemoCommand.class, BenchCommand.class, CatalogGenCommand.class})
+        subcommands = {NodeCommand.class, DemoCommand.class, BenchCommand.class, CatalogGenCommand.class,
+                StaffHashCommand.class})
 public final class StoreLogCli implements Runnable {
     /** Exit code of a bad flag or config value. */
     public static final int USAGE = 2;
