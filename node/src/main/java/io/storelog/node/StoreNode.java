@@ -124,7 +124,7 @@ public final class StoreNode implements AutoCloseable {
         StaffSection staff = config.staff();
         PinGuard pins = new PinGuard(state, staff.maxPinFailures(), staff.lockoutSeconds() * 1000L, System::currentTimeMillis);
         sessions = new Sessions(pins, staff.sessionMinutes() * 60_000L, System::currentTimeMillis);
-        approvals = new Approvals(pins);
+        approvals = new Approvals(pins, state);
         billApprovals = new BillApprovals(approvals, state, staff.discountLimitBp());
         shifts = new ShiftService(log, state, config.node().id(), calendar);
         zReports = new ZReportService(log, state, config.node().id(), calendar, this::ready);

@@ -41,6 +41,11 @@ public final class StaffDirectory {
         return List.copyOf(members.values());
     }
 
+    /** Whether no member of staff is known at all (a store that does not use staff). */
+    public boolean isEmpty() {
+        return members.isEmpty();
+    }
+
     /** Whether the file with this content hash already brought this member into the log. */
     public boolean imported(String contentHash, String staffId) {
         return imported.contains(contentHash + "|" + staffId);
