@@ -102,6 +102,7 @@ public final class CliFlags {
         m.put("--time-zone", ConfigKeys.STORE_TIME_ZONE);
         m.put("--stores", ConfigKeys.HQ_STORES_FILE);
         m.put("--ignite-addresses", ConfigKeys.HQ_IGNITE_ADDRESSES);
+        m.put("--staff", ConfigKeys.STAFF_BOOTSTRAP_FILE);
         return Collections.unmodifiableMap(m);
     }
 

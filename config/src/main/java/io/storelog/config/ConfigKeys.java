@@ -36,6 +36,12 @@ public final class ConfigKeys {
     public static final String LOG_ARCHIVE_AFTER_DAYS = "log.archive-after-days";
     public static final String REPLICATION_ACK_REPLICAS = "replication.ack-replicas";
     public static final String REPLICATION_ACK_TIMEOUT_MS = "replication.ack-timeout-ms";
+    public static final String STAFF_BOOTSTRAP_FILE = "staff.bootstrap-file";
+    public static final String STAFF_PIN_ITERATIONS = "staff.pin-iterations";
+    public static final String STAFF_SESSION_MINUTES = "staff.session-minutes";
+    public static final String STAFF_MAX_PIN_FAILURES = "staff.max-pin-failures";
+    public static final String STAFF_LOCKOUT_SECONDS = "staff.lockout-seconds";
+    public static final String APPROVALS_DISCOUNT_LIMIT_PERCENT = "approvals.discount-limit-percent";
 
     public static final Role DEFAULT_ROLE = Role.TILL;
     /** node.id when none is given: one per role, so a till, a server and HQ on one machine do not collide. */
@@ -69,6 +75,18 @@ public final class ConfigKeys {
     public static final int MAX_ACK_REPLICAS = 64;
     public static final int DEFAULT_ACK_TIMEOUT_MS = 50;
     public static final int MAX_ACK_TIMEOUT_MS = 60_000;
+    /** PBKDF2 rounds: a PIN has few digits, so each guess must cost real time (about 50 ms here). */
+    public static final int DEFAULT_PIN_ITERATIONS = 100_000;
+    public static final int MIN_PIN_ITERATIONS = 1_000;
+    public static final int MAX_PIN_ITERATIONS = 10_000_000;
+    /** A sign-in lasts a long shift. */
+    public static final int DEFAULT_SESSION_MINUTES = 720;
+    public static final int MAX_SESSION_MINUTES = 7 * 24 * 60;
+    public static final int DEFAULT_MAX_PIN_FAILURES = 5;
+    public static final int MAX_PIN_FAILURES = 100;
+    public static final int DEFAULT_LOCKOUT_SECONDS = 300;
+    public static final int MAX_LOCKOUT_SECONDS = 24 * 60 * 60;
+    public static final String DEFAULT_DISCOUNT_LIMIT_PERCENT = "10";
 
     /** Every key, in the order the README lists them. */
     public static final List<String> ALL = List.of(
@@ -76,7 +94,8 @@ public final class ConfigKeys {
             DATA_DIR, HTTP_PORT, HTTP_BIND, HTTP_API_TOKEN, HTTP_MAX_BODY_BYTES, PEER_PORT, PEER_BIND, PEER_PEERS,
             HQ_URL, HQ_TOKEN, HQ_STORES_FILE, HQ_IGNITE_ADDRESSES, HQ_IGNITE_PORT, CATALOG_FILE, LOG_SEGMENT_BYTES, LOG_MAX_BATCH_RECORDS,
             LOG_ARCHIVE_AFTER_DAYS,
-            REPLICATION_ACK_REPLICAS, REPLICATION_ACK_TIMEOUT_MS);
+            REPLICATION_ACK_REPLICAS, REPLICATION_ACK_TIMEOUT_MS, STAFF_BOOTSTRAP_FILE, STAFF_PIN_ITERATIONS,
+            STAFF_SESSION_MINUTES, STAFF_MAX_PIN_FAILURES, STAFF_LOCKOUT_SECONDS, APPROVALS_DISCOUNT_LIMIT_PERCENT);
 
     /** Keys whose value is a map (name -> value) rather than a single value or a list. */
     public static final Set<String> MAP_KEYS = Set.of(STORE_TAX_CLASSES);

@@ -55,6 +55,7 @@ public final class ConfigLoader {
                 PeerSection.read(raw),
                 HqSection.read(raw),
                 LogSection.read(raw),
-                ReplicationSection.read(raw));
+                ReplicationSection.read(raw),
+                StaffSection.read(raw));
     }
 }

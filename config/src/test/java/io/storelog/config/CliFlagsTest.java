@@ -13,7 +13,7 @@ class CliFlagsTest {
     void everyLauncherFlagMapsToAKnownKey() {
         assertThat(CliFlags.all()).containsOnlyKeys("--id", "--role", "--store", "--data", "--http", "--peer-port", "--peer-bind",
                 "--peers", "--hq", "--catalog", "--store-key", "--hq-token", "--api-token", "--http-bind",
-                "--time-zone", "--stores", "--ignite-addresses");
+                "--time-zone", "--stores", "--ignite-addresses", "--staff");
         assertThat(CliFlags.all().values()).allMatch(ConfigKeys::isKey).doesNotHaveDuplicates();
         assertThat(CliFlags.keyFor("--http")).contains("http.port");
         assertThat(CliFlags.keyFor("--stores")).contains("hq.stores-file");

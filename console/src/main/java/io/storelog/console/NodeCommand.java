@@ -36,6 +36,7 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--stores", description = "HQ: CSV store,token") String stores;
     @Option(names = "--ignite-addresses", description = "HQ: HOST:PORT,... of an external Ignite cluster (thin client) instead of the embedded node")
     String igniteAddresses;
+    @Option(names = "--staff", description = "staff CSV to load (id,name,role + pin or salt,hash,iterations)") String staff;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -88,6 +89,7 @@ public final class NodeCommand implements Callable<Integer> {
         put(o, ConfigKeys.STORE_TIME_ZONE, timeZone);
         put(o, ConfigKeys.HQ_STORES_FILE, stores);
         put(o, ConfigKeys.HQ_IGNITE_ADDRESSES, igniteAddresses);
+        put(o, ConfigKeys.STAFF_BOOTSTRAP_FILE, staff);
         return o;
     }
 

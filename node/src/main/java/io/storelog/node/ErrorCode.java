@@ -20,14 +20,20 @@ public enum ErrorCode {
     OVER_REFUND(400),
     /** The thing asked for does not exist. */
     NOT_FOUND(404),
-    /** The request clashes with what the store already did (a cart recalled on another lane). */
-    CONFLICT(409),
     /** Only another lane may do this, and this lane cannot reach it now. */
     LANE_UNREACHABLE(503),
     /** The entry was archived: headquarters holds it, this node keeps only the fold of it. */
     ARCHIVED(410),
     /** Missing or wrong API token. */
     UNAUTHORIZED(401),
+    /** Unknown member of staff, wrong PIN, or an expired or unknown sign-in session. */
+    WRONG_PIN(401),
+    /** Too many wrong PINs in a row: the member is locked out for a while. */
+    LOCKED_OUT(401),
+    /** The change needs a supervisor's (or manager's) approval that was missing or refused. */
+    NEEDS_APPROVAL(403),
+    /** The request contradicts what the store already did (a shift already open, a bill voided, a cart recalled elsewhere). */
+    CONFLICT(409),
     /** A data directory that belongs to another store or node. */
     WRONG_DATA_DIR(500);
 

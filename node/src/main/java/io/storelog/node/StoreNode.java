@@ -24,6 +24,17 @@ import io.storelog.node.service.CatalogImporter;
 import io.storelog.node.service.ConflictRecorder;
 import io.storelog.node.service.StockService;
 import io.storelog.node.state.StoreState;
+import io.storelog.config.StaffSection;
+import io.storelog.node.service.VoidService;
+import io.storelog.node.shift.ShiftService;
+import io.storelog.node.shift.ZReportService;
+import io.storelog.node.staff.Approvals;
+import io.storelog.node.staff.BillApprovals;
+import io.storelog.node.staff.PinGuard;
+import io.storelog.node.staff.Sessions;
+import io.storelog.node.staff.StaffFile;
+import io.storelog.node.staff.StaffImporter;
+import io.storelog.node.staff.StaffRow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -54,6 +65,12 @@ public final class StoreNode implements AutoCloseable {
     private BillService bills;
     private StockService stock;
     private CartService carts;
+    private VoidService voids;
+    private Sessions sessions;
+    private Approvals approvals;
+    private BillApprovals billApprovals;
+    private ShiftService shifts;
+    private ZReportService zReports;
     private HttpApiServer http;
     private Replicator replicator;
     private LeaderService leader;
@@ -117,7 +134,16 @@ public final class StoreNode implements AutoCloseable {
         stock = new StockService(log, state);
         carts = new CartService(log, state, config.node().id(), gate, this::ready, java.util.Optional.ofNullable(replicator),
                 CART_OWNER_TIMEOUT_MILLIS);
+        voids = new VoidService(log, state, config.node().id(), calendar);
+        StaffSection staff = config.staff();
+        PinGuard pins = new PinGuard(state, staff.maxPinFailures(), staff.lockoutSeconds() * 1000L, System::currentTimeMillis);
+        sessions = new Sessions(pins, staff.sessionMinutes() * 60_000L, System::currentTimeMillis);
+        approvals = new Approvals(pins, state);
+        billApprovals = new BillApprovals(approvals, state, staff.discountLimitBp());
+        shifts = new ShiftService(log, state, config.node().id(), calendar);
+        zReports = new ZReportService(log, state, config.node().id(), calendar, this::ready);
         config.node().catalogFile().ifPresent(this::importCatalog);
+        staff.bootstrapFile().ifPresent(this::importStaff);
         leader = LeaderService.start(config, log, state, java.util.Optional.ofNullable(replicator), meters);
         archiver.scheduleWithFixedDelay(this::archiveQuietly, ARCHIVE_CHECK_SECONDS, ARCHIVE_CHECK_SECONDS,
                 java.util.concurrent.TimeUnit.SECONDS);
@@ -147,11 +173,20 @@ public final class StoreNode implements AutoCloseable {
         return appended;
     }
 
+    /** Imports a staff bootstrap file; a file already imported adds nothing. Returns entries appended. */
+    public int importStaff(Path file) {
+        List<StaffRow> rows = StaffFile.read(file);
+        int appended = new StaffImporter(log, state, config.staff().pinIterations())
+                .importRows(file.getFileName().toString(), sha256(file), rows);
+        LOG.info("staff file {}: {} members, {} entries appended", file, rows.size(), appended);
+        return appended;
+    }
+
     private static String sha256(Path file) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read catalog " + file, e);
+            throw new UncheckedIOException("cannot read " + file, e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -203,6 +238,36 @@ public final class StoreNode implements AutoCloseable {
     /** Suspended carts: suspend here, recall here or from another lane. */
     public CartService carts() {
         return carts;
+    }
+
+    /** Voids of whole bills. */
+    public VoidService voids() {
+        return voids;
+    }
+
+    /** Sign-in sessions of this lane. */
+    public Sessions sessions() {
+        return sessions;
+    }
+
+    /** Supervisor approvals given at this lane. */
+    public Approvals approvals() {
+        return approvals;
+    }
+
+    /** Which bills need a supervisor's approval. */
+    public BillApprovals billApprovals() {
+        return billApprovals;
+    }
+
+    /** Shifts and cash movements of this till, and X reports. */
+    public ShiftService shifts() {
+        return shifts;
+    }
+
+    /** Z (day-end) reports of this till. */
+    public ZReportService zReports() {
+        return zReports;
     }
 
     /** Business days in the store's zone. */

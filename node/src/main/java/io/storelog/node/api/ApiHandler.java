@@ -42,8 +42,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 segments.add(QueryStringDecoder.decodeComponent(s));
             }
         }
+        java.util.Map<String, String> headers = new java.util.HashMap<>();
+        req.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
         ApiRequest request = new ApiRequest(req.method().name(), qs.rawPath(), segments, qs.parameters(),
-                req.headers().get(HttpHeaderNames.CONTENT_TYPE), ByteBufUtil.getBytes(req.content()));
+                req.headers().get(HttpHeaderNames.CONTENT_TYPE), ByteBufUtil.getBytes(req.content()), headers);
         String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         try {

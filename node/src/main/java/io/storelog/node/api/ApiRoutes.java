@@ -8,8 +8,11 @@ import io.storelog.config.Secret;
 import io.storelog.node.ErrorCode;
 import io.storelog.node.StoreLogException;
 import io.storelog.node.StoreNode;
+import io.storelog.node.billing.BillRequest;
 import io.storelog.node.merge.MergedLog;
 import io.storelog.node.state.BillSummary;
+import io.storelog.node.staff.ApprovalNeeded;
+import io.storelog.node.staff.ApprovalRequest;
 import io.storelog.node.state.StateDigest;
 import io.storelog.node.state.TillSales;
 import io.storelog.protocol.Entry;
@@ -33,12 +36,16 @@ public final class ApiRoutes implements Router {
     private final Optional<Secret> apiToken;
     private final Map<String, Counter> errorCounters = new ConcurrentHashMap<>();
     private final int exponent;
+    private final StaffRoutes staff;
+    private final ShiftRoutes shifts;
 
     /** The routes of a store node. */
     public ApiRoutes(StoreNode node) {
         this.node = node;
         this.apiToken = node.config().http().apiToken();
         this.exponent = node.config().store().currency().getDefaultFractionDigits();
+        this.staff = new StaffRoutes(node);
+        this.shifts = new ShiftRoutes(node, staff);
     }
 
     @Override
@@ -78,6 +85,15 @@ public final class ApiRoutes implements Router {
         if (path.equals("GET catalog")) {
             return done(json(200, catalog(r.param("q"))));
         }
+        if (StaffRoutes.owns(s)) {
+            return done(staff.handle(r));
+        }
+        if (ShiftRoutes.owns(s)) {
+            return done(shifts.handle(r));
+        }
+        if (m.equals("POST") && s.size() == 4 && s.get(1).equals("bills") && s.get(3).equals("void")) {
+            return staff.voidBill(s.get(2), r);
+        }
         if (path.equals("POST bills")) {
             return postBill(r);
         }
@@ -99,17 +115,17 @@ public final class ApiRoutes implements Router {
         if (path.equals("POST stock/receipts")) {
             JsonNode b = Json.parseObject(r.body());
             String sku = Json.text(b, "sku", "");
-            return stockWrite(sku, node.stock().receive(sku, Json.quantityMilli(b, "qty", ""), reason(b), actor(b)));
+            return stockWrite(sku, node.stock().receive(sku, Json.quantityMilli(b, "qty", ""), reason(b), staff.actor(r, b)));
         }
         if (path.equals("POST stock/adjustments")) {
             JsonNode b = Json.parseObject(r.body());
             String sku = Json.text(b, "sku", "");
-            return stockWrite(sku, node.stock().adjust(sku, Json.quantityMilli(b, "qty", ""), reason(b), actor(b)));
+            return stockWrite(sku, node.stock().adjust(sku, Json.quantityMilli(b, "qty", ""), reason(b), staff.actor(r, b)));
         }
         if (path.equals("POST stock/counts")) {
             JsonNode b = Json.parseObject(r.body());
             String sku = Json.text(b, "sku", "");
-            return stockWrite(sku, node.stock().count(sku, Json.quantityMilli(b, "counted", ""), reason(b), actor(b)));
+            return stockWrite(sku, node.stock().count(sku, Json.quantityMilli(b, "counted", ""), reason(b), staff.actor(r, b)));
         }
         if (path.equals("GET reports/sales")) {
             return done(json(200, sales(r.param("day"))));
@@ -117,7 +133,7 @@ public final class ApiRoutes implements Router {
         if (path.equals("POST carts")) {
             JsonNode b = Json.parseObject(r.body());
             byte[] cart = CartJson.checkedCart(b, node.state());
-            return node.carts().suspend(Json.optText(b, "label", ""), cart, b.get("lines").size(), actor(b))
+            return node.carts().suspend(Json.optText(b, "label", ""), cart, b.get("lines").size(), staff.actor(r, b))
                     .thenApply(c -> json(201, CartJson.render(c)));
         }
         if (path.equals("GET carts")) {
@@ -139,16 +155,24 @@ public final class ApiRoutes implements Router {
 
     private CompletableFuture<ApiResponse> postBill(ApiRequest r) {
         JsonNode body = Json.parseObject(r.body());
-        return node.bills().submit(BillJson.parseBill(body))
+        BillRequest parsed = BillJson.parseBill(body);
+        String cashier = staff.actor(r, body);
+        ApprovalRequest approval = StaffRoutes.approval(body);
+        BillRequest request = new BillRequest(parsed.clientBillId(), parsed.lines(), parsed.discount(), parsed.tenders(),
+                parsed.customer(), cashier);
+        return node.bills().submit(request, priced -> node.billApprovals().approve(request, priced, approval, cashier))
                 .thenApply(o -> json(o.repeated() ? 200 : 201, BillJson.render(o.entry(), exponent).put("singleLane", o.singleLane())));
     }
 
     private CompletableFuture<ApiResponse> refund(String billId, ApiRequest r) {
         JsonNode body = Json.parseObject(r.body());
         String tender = Json.optText(body, "tender", "");
+        String cashier = staff.actor(r, body);
+        ApprovalRequest approval = StaffRoutes.approval(body);
         return node.bills().refund(billId, BillJson.parseRefundLines(body),
                         tender == null ? null : BillJson.tenderType(tender, "tender"),
-                        Json.optText(body, "clientRefundId", ""), Json.optText(body, "reason", ""), actor(body))
+                        Json.optText(body, "clientRefundId", ""), Json.optText(body, "reason", ""), cashier,
+                        () -> node.approvals().require("refund", "refunding bill " + billId, approval, cashier))
                 .thenApply(e -> json(201, BillJson.renderRefund(e)));
     }
 
@@ -283,11 +307,6 @@ public final class ApiRoutes implements Router {
         return r == null ? "" : r;
     }
 
-    private static String actor(JsonNode b) {
-        String c = Json.optText(b, "cashier", "");
-        return c == null ? "" : c;
-    }
-
     private ApiResponse countError(ApiResponse r) {
         if (r.status() >= 400) {
             errorCounters.computeIfAbsent(String.valueOf(r.status()),
@@ -300,6 +319,9 @@ public final class ApiRoutes implements Router {
     public static ApiResponse errorResponse(Throwable t) {
         while (t instanceof CompletionException && t.getCause() != null) {
             t = t.getCause();
+        }
+        if (t instanceof ApprovalNeeded a) {
+            return json(403, Json.object().put("error", a.getMessage()).put("code", a.code().name()).put("needs", a.needs()));
         }
         if (t instanceof StoreLogException e) {
             return error(e.code().httpStatus(), e.code().name(), e.getMessage());

@@ -44,7 +44,12 @@ final class BillJson {
                 throw bad("lines[" + i + "] must be an object");
             }
             long qty = Json.quantityMilli(l, "qty", where);
-            lineRequests.add(new LineRequest(Json.text(l, "sku", where), qty, discount(l.get("discount"), where + "discount")));
+            Long priceOverride = Json.optInteger(l, "priceOverride", where);
+            if (priceOverride != null && priceOverride < 0) {
+                throw bad(where + "priceOverride must not be negative");
+            }
+            lineRequests.add(new LineRequest(Json.text(l, "sku", where), qty, discount(l.get("discount"), where + "discount"),
+                    priceOverride));
         }
         JsonNode tenders = body.get("tenders");
         if (tenders != null && !tenders.isNull() && !tenders.isArray()) {
@@ -138,6 +143,7 @@ final class BillJson {
         o.put("businessDay", b.getBusinessDay());
         o.put("createdAt", Instant.ofEpochMilli(e.getHlc().getWallMs()).toString());
         o.put("cashier", e.getActor());
+        o.put("approver", b.getApprover());
         o.put("customer", b.getCustomer());
         o.put("currency", b.getCurrency());
         ArrayNode lines = o.putArray("lines");
@@ -148,6 +154,9 @@ final class BillJson {
             ln.put("name", l.getName());
             ln.put("qty", Json.qty(l.getQtyMilli()));
             ln.put("unitPrice", l.getUnitPrice());
+            if (l.getPriceOverridden()) {
+                ln.put("priceOverridden", true).put("catalogUnitPrice", l.getCatalogUnitPrice());
+            }
             ln.put("gross", l.getGross());
             ln.put("lineDiscount", l.getLineDiscount());
             ln.put("billDiscountShare", l.getBillDiscountShare());
@@ -187,6 +196,8 @@ final class BillJson {
         o.put("tax", r.getTax());
         o.set("tenders", tenders(r.getTendersList()));
         o.put("reason", r.getReason());
+        o.put("cashier", e.getActor());
+        o.put("approver", r.getApprover());
         return o;
     }
 

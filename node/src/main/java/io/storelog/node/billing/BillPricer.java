@@ -128,7 +128,7 @@ public final class BillPricer {
         if (found == null || found.isEmpty()) {
             throw new StoreLogException(ErrorCode.UNKNOWN_SKU, where + ": unknown SKU " + request.sku());
         }
-        PricedProduct product = found.get();
+        PricedProduct product = request.priceOverride() == null ? found.get() : found.get().withPrice(request.priceOverride());
         Unit unit = product.unit();
         if (unit == Unit.EACH) {
             if (request.qtyMilli() % MILLI_ONE != 0) {

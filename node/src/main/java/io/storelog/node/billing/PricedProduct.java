@@ -8,4 +8,8 @@ import io.storelog.protocol.Unit;
  */
 public record PricedProduct(String sku, String name, long price, String taxClass, int taxRateBp, Unit unit,
                             long version) {
+    /** The same product at another unit price (a price override typed in at the till). */
+    public PricedProduct withPrice(long newPrice) {
+        return new PricedProduct(sku, name, newPrice, taxClass, taxRateBp, unit, version);
+    }
 }

@@ -72,11 +72,16 @@ public final class BillService {
      * peer too (or the wait for one ran out, and the outcome says the bill is held by this lane only).
      */
     public CompletableFuture<BillOutcome> submit(BillRequest request) {
-        return submitLocal(request).thenCompose(o -> replicas.awaitReplicas(o.entry().getOrigin(), o.entry().getSeq())
+        return submit(request, BillCheck.NONE);
+    }
+
+    /** As {@link #submit(BillRequest)}, with {@code check} run on the priced bill before it is written. */
+    public CompletableFuture<BillOutcome> submit(BillRequest request, BillCheck check) {
+        return submitLocal(request, check).thenCompose(o -> replicas.awaitReplicas(o.entry().getOrigin(), o.entry().getSeq())
                 .thenApply(onPeer -> new BillOutcome(o.entry(), o.repeated(), !onPeer)));
     }
 
-    private CompletableFuture<BillOutcome> submitLocal(BillRequest request) {
+    private CompletableFuture<BillOutcome> submitLocal(BillRequest request, BillCheck check) {
         if (!ready.getAsBoolean()) {
             return CompletableFuture.failedFuture(new StoreLogException(ErrorCode.NOT_READY,
                     "this till is a new incarnation and is catching up from its peers before it bills"));
@@ -103,6 +108,7 @@ public final class BillService {
         try {
             BillCommitted.Builder priced = pricer.price(request, products)
                     .setTill(till).setCurrency(currency).setCatalogVersion(state.catalogVersion());
+            priced.setApprover(check.approve(priced));
             log.appendOwn((seq, stamp) -> {
                 long number = nextNumber();
                 inflightNumbers.put(seq, number);
@@ -130,6 +136,12 @@ public final class BillService {
     /** Refunds some lines of a bill (all that is left when {@code lines} is empty); completes when durable. */
     public CompletableFuture<Entry> refund(String billId, List<RefundLineRequest> lines, TenderType tenderType,
             String clientRefundId, String reason, String cashier) {
+        return refund(billId, lines, tenderType, clientRefundId, reason, cashier, () -> "");
+    }
+
+    /** As the other refund, with {@code approver} asked for the approving supervisor once the refund is known to be new. */
+    public CompletableFuture<Entry> refund(String billId, List<RefundLineRequest> lines, TenderType tenderType,
+            String clientRefundId, String reason, String cashier, java.util.function.Supplier<String> approver) {
         if (clientRefundId != null && !clientRefundId.isBlank()) {
             Optional<String> done = state.refundByClientId(clientRefundId);
             if (done.isPresent()) {
@@ -144,6 +156,12 @@ public final class BillService {
             return CompletableFuture.failedFuture(new StoreLogException(ErrorCode.OVER_REFUND, "bill " + billId + " was voided"));
         }
         BillCommitted bill = log.read(summary.position()).getBill();
+        String approvedBy;
+        try {
+            approvedBy = approver.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         try {
             return log.appendOwn((seq, stamp) -> {
                 List<BillRefunded> earlier = new ArrayList<>(state.refundsOf(billId));
@@ -153,7 +171,7 @@ public final class BillService {
                 BillRefunded.Builder r = refunds.refund(bill, earlier, lines);
                 TenderType type = tenderType != null ? tenderType : bill.getTenders(0).getType();
                 r.setBillId(billId).setTill(till).setBusinessDay(calendar.dayOf(stamp.getWallMs()))
-                        .setClientRefundId(nullToEmpty(clientRefundId)).setReason(nullToEmpty(reason))
+                        .setClientRefundId(nullToEmpty(clientRefundId)).setReason(nullToEmpty(reason)).setApprover(approvedBy)
                         .addTenders(Tender.newBuilder().setType(type).setAmount(r.getTotal()).setTendered(r.getTotal()));
                 inflightRefunds.put(seq, r.build());
                 return Entry.newBuilder().setActor(nullToEmpty(cashier)).setRefund(r);

@@ -19,7 +19,7 @@ public record StateDigest(VersionVector versionVector, long entries, String dige
 
     static StateDigest of(VersionVector vv, long entries, StockLevels stock, SalesTotals sales, BillIndex bills,
             Catalog catalog, TreeMap<String, ShiftOpened> opened, TreeMap<String, ShiftClosed> closed,
-            TreeMap<String, Long> frozen, Carts carts) {
+            TreeMap<String, Long> frozen, Carts carts, java.util.function.Consumer<Lines> more) {
         MessageDigest md = SetHash.sha256();
         Feeder f = new Feeder(md);
         f.put("entries", entries);
@@ -44,12 +44,19 @@ public record StateDigest(VersionVector versionVector, long entries, String dige
         closed.forEach((id, s) -> f.put("shift-close", id, s.getTill(), s.getCountedCount()));
         frozen.forEach((origin, seq) -> f.put("frozen", origin, seq));
         carts.hash().feed(md);
+        more.accept(f);
         return new StateDigest(vv, entries, HexFormat.of().formatHex(md.digest()));
     }
 
+    /** Where a part of the state writes its canonical lines. */
+    interface Lines {
+        void put(Object... fields);
+    }
+
     /** Writes fields separated so that no two different renderings share bytes. */
-    private record Feeder(MessageDigest md) {
-        void put(Object... fields) {
+    private record Feeder(MessageDigest md) implements Lines {
+        @Override
+        public void put(Object... fields) {
             StringBuilder sb = new StringBuilder();
             for (Object o : fields) {
                 String s = String.valueOf(o);

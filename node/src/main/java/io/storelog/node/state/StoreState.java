@@ -33,6 +33,8 @@ public final class StoreState {
     private TreeMap<String, ShiftOpened> openShifts = new TreeMap<>();
     private TreeMap<String, ShiftClosed> closedShifts = new TreeMap<>();
     private Carts carts = new Carts();
+    private StaffDirectory staff = new StaffDirectory();
+    private ShiftBook shiftBook = new ShiftBook();
     /** Origin -> lowest disputed seq: that entry and every later one of the origin stay out of state. */
     private TreeMap<String, Long> frozen = new TreeMap<>();
     private volatile java.util.Map<String, Long> frozenView = java.util.Map.of();
@@ -58,10 +60,21 @@ public final class StoreState {
                 case STOCK_ADJUSTED -> stock.add(e.getStockAdjusted().getSku(), e.getStockAdjusted().getDeltaMilli());
                 case STOCK_COUNTED -> stock.add(e.getStockCounted().getSku(), e.getStockCounted().getDeltaMilli());
                 case CATALOG_UPDATE -> catalog.apply(e.getCatalogUpdate(), e.getHlc(), e.getOrigin(), e.getSeq());
-                case SHIFT_OPENED -> openShifts.put(e.getShiftOpened().getShiftId(), e.getShiftOpened());
-                case SHIFT_CLOSED -> closedShifts.put(e.getShiftClosed().getShiftId(), e.getShiftClosed());
+                case SHIFT_OPENED -> {
+                    openShifts.put(e.getShiftOpened().getShiftId(), e.getShiftOpened());
+                    shiftBook.opened(e);
+                }
+                case SHIFT_CLOSED -> {
+                    closedShifts.put(e.getShiftClosed().getShiftId(), e.getShiftClosed());
+                    shiftBook.closed(e);
+                }
                 case CART_SUSPENDED -> carts.suspend(id, e);
                 case CART_RECALLED -> carts.recall(id, e.getCartRecalled());
+                case STAFF_UPDATE -> staff.apply(e);
+                case Z_REPORT -> shiftBook.z(e);
+                case CASH_MOVEMENT -> {
+                    // Reports read cash movements from the log by seq range; nothing to keep here.
+                }
                 case CONFLICT -> {
                     frozen.merge(e.getConflict().getOrigin(), e.getConflict().getSeq(), Math::min);
                     frozenView = java.util.Map.copyOf(frozen);
@@ -99,6 +112,8 @@ public final class StoreState {
             openShifts = new TreeMap<>();
             closedShifts = new TreeMap<>();
             carts = new Carts();
+            staff = new StaffDirectory();
+            shiftBook = new ShiftBook();
             highestFolded = new java.util.HashMap<>();
             frozen = keep;
             frozenView = java.util.Map.copyOf(keep);
@@ -162,6 +177,8 @@ public final class StoreState {
                 SnapshotIO.writeMessage(out, c);
             }
             carts.writeTo(out);
+            staff.writeTo(out);
+            shiftBook.writeTo(out);
             out.writeInt(frozen.size());
             for (java.util.Map.Entry<String, Long> e : frozen.entrySet()) {
                 out.writeUTF(e.getKey());
@@ -209,6 +226,8 @@ public final class StoreState {
                 closedShifts.put(c.getShiftId(), c);
             }
             carts.readFrom(in);
+            staff.readFrom(in);
+            shiftBook.readFrom(in);
             for (int n = in.readInt(); n > 0; n--) {
                 frozen.put(in.readUTF(), in.readLong());
             }
@@ -383,10 +402,23 @@ public final class StoreState {
         return read(() -> carts.maxNumber(till));
     }
 
+    /** Reads the staff directory under the read lock; {@code query} must not keep it. */
+    public <T> T staff(java.util.function.Function<StaffDirectory, T> query) {
+        return read(() -> query.apply(staff));
+    }
+
+    /** Reads shifts and Z reports under the read lock; {@code query} must not keep the book. */
+    public <T> T shifts(java.util.function.Function<ShiftBook, T> query) {
+        return read(() -> query.apply(shiftBook));
+    }
+
     /** A digest of the whole state together with the version vector it reflects. */
     public StateDigest digest(Supplier<VersionVector> versionVector) {
         return read(() -> StateDigest.of(versionVector.get(), entries, stock, sales, bills, catalog, openShifts, closedShifts,
-                frozen, carts));
+                frozen, carts, lines -> {
+                    staff.feed(lines);
+                    shiftBook.feed(lines);
+                }));
     }
 
     private CatalogProduct withRate(Catalog.Versioned<Product> v) {

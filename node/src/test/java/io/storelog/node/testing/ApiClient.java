@@ -26,28 +26,42 @@ public final class ApiClient {
     private final String base;
     private final String token;
     private final Duration timeout;
+    private final java.util.Map<String, String> headers;
 
     /** A client of the API on localhost at {@code port}. */
     public ApiClient(int port) {
-        this("http://127.0.0.1:" + port, null, Duration.ofSeconds(20));
+        this("http://127.0.0.1:" + port, null, Duration.ofSeconds(20), java.util.Map.of());
     }
 
-    private ApiClient(String base, String token, Duration timeout) {
+    private ApiClient(String base, String token, Duration timeout, java.util.Map<String, String> headers) {
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         this.base = base;
         this.token = token;
         this.timeout = timeout;
+        this.headers = headers;
     }
 
     /** The same API, sending {@code Authorization: Bearer token} (null sends none). */
     public ApiClient withToken(String bearer) {
-        return new ApiClient(base, bearer, timeout);
+        return new ApiClient(base, bearer, timeout, headers);
     }
 
     /** The same API with a shorter per-request timeout (for calls to a node that may die). */
     public ApiClient withTimeout(Duration requestTimeout) {
-        return new ApiClient(base, token, requestTimeout);
+        return new ApiClient(base, token, requestTimeout, headers);
+    }
+
+    /** The same API, sending one more header on every request (e.g. a cashier session). */
+    public ApiClient withHeader(String name, String value) {
+        java.util.Map<String, String> more = new java.util.HashMap<>(headers);
+        more.put(name, value);
+        return new ApiClient(base, token, timeout, java.util.Map.copyOf(more));
+    }
+
+    /** DELETE {@code path}. */
+    public Response delete(String path) {
+        return unchecked(() -> send(request(path).DELETE().build()));
     }
 
     /** An answer: status, parsed JSON body (null if it is not JSON) and raw text. */
@@ -127,6 +141,7 @@ public final class ApiClient {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
+        headers.forEach(b::header);
         return b;
     }
 
