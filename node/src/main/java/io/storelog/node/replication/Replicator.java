@@ -96,6 +96,11 @@ public final class Replicator implements AutoCloseable {
     private boolean caughtUpWithAny;
     /** Replication thread only: configured peers whose last dial failed during the catch-up. */
     private final Set<HostPort> unreachable = new java.util.HashSet<>();
+    /**
+     * Replication thread only: since when this node has had no link (a link swapped for its duplicate,
+     * or a moment's reconnect, leaves it alone briefly: a bill then still waits for an ack).
+     */
+    private long aloneSinceNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
     /** Replication thread only: writes waiting for enough peers to hold them. */
     private final List<ReplicaWaiter> waiters = new ArrayList<>();
     /** Replication thread only: which link streams each origin to this node. */
@@ -272,7 +277,8 @@ public final class Replicator implements AutoCloseable {
             thread.execute(() -> {
                 if (holders(origin, seq) >= needed) {
                     done.complete(true);
-                } else if (sessions.isEmpty()) {
+                } else if (sessions.isEmpty() && System.nanoTime() - aloneSinceNanos > TimeUnit.MILLISECONDS.toNanos(options.ackTimeoutMillis())) {
+                    // Alone for longer than the wait: no peer will answer in time, so do not make the cashier wait.
                     done.complete(false);
                 } else {
                     ReplicaWaiter w = new ReplicaWaiter(origin, seq, needed, done);
@@ -391,6 +397,9 @@ public final class Replicator implements AutoCloseable {
         thread.execute(() -> {
             if (sessions.get(session.peer.node()) == session) {
                 sessions.remove(session.peer.node());
+                if (sessions.isEmpty()) {
+                    aloneSinceNanos = System.nanoTime();
+                }
                 LOG.info("node {} lost its link with {}", options.node(), session.peer.node());
                 requests.linkClosed(session);
                 // Origins this link brought now come from another peer.
