@@ -38,7 +38,7 @@ import java.util.zip.CheckedOutputStream;
 final class StateSnapshot {
     static final String FILE = "snapshot.bin";
     private static final int MAGIC = 0x534C534E; // "SLSN"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2; // 2: the catalog holds promotions and scheduled prices
 
     /** What a snapshot says it covers. */
     record Header(long lastIndex, long lastPosition, int lastRecordCrc, HlcStamp clock) {
