@@ -25,6 +25,10 @@ public final class PromotionRules {
         if (!ID.matcher(p.getId()).matches()) {
             return Optional.of("id '" + p.getId() + "' must be 1-64 letters, digits, '.', '_' or '-'");
         }
+        if (p.getWithdrawn()) {
+            // A withdrawal needs nothing but the id: it applies to nothing.
+            return Optional.empty();
+        }
         if (p.getName().isBlank()) {
             return Optional.of("name is missing");
         }
