@@ -26,7 +26,15 @@ public final class PromotionJson {
             case BUNDLE_PAY_FOR -> o.put("buy", p.getBundleQty()).put("payFor", p.getPayForQty());
             case BUNDLE_PRICE -> o.put("buy", p.getBundleQty()).put("price", p.getBundlePrice());
             // Basis points back to a percent with at most two decimals (display only, never money).
-            case PERCENT_OFF -> o.put("percent", BigDecimal.valueOf(p.getPercentBp(), 2).stripTrailingZeros());
+            case PERCENT_OFF -> {
+                int bp = p.getPercentBp();
+                // Whole percents as integers: a stripped 10.00 would print as 1E+1.
+                if (bp % 100 == 0) {
+                    o.put("percent", bp / 100);
+                } else {
+                    o.put("percent", BigDecimal.valueOf(bp, 2).stripTrailingZeros());
+                }
+            }
             case AMOUNT_OFF -> o.put("amount", p.getAmountOff());
             default -> {
             }
