@@ -91,6 +91,12 @@ class PromotionFromHqTest {
             ApiClient.Response published = hqApi.put("/api/hq/catalog/promotions/MILK-3FOR2", promotion(startsAt));
             assertThat(published.status()).as(published.toString()).isEqualTo(200);
             long version = published.body().get("version").asLong();
+            // One that starts next week: listed as upcoming, applied to nothing yet.
+            String nextWeek = Instant.now().plus(7, ChronoUnit.DAYS).toString();
+            ObjectNode later = promotion(nextWeek).put("name", "Bread 10% off").put("kind", "percentOff").put("percent", 10);
+            later.remove("skus");
+            later.putArray("skus").add("BREAD");
+            assertThat(hqApi.put("/api/hq/catalog/promotions/BREAD-10", later).status()).isEqualTo(200);
             ObjectNode price = ApiClient.object().put("sku", "BREAD").put("price", 199)
                     // Now: after headquarters imported its catalog file (those prices took effect then), before the sales.
                     .put("effectiveAt", Instant.now().toString());
@@ -105,6 +111,12 @@ class PromotionFromHqTest {
                     assertThat(active).as("till-" + i).hasSize(1);
                     assertThat(active.get(0).get("id").asText()).isEqualTo("MILK-3FOR2");
                     assertThat(active.get(0).get("version").asLong()).isEqualTo(version);
+                    JsonNode upcoming = c.api(i).get("/api/promotions").body().get("upcoming");
+                    assertThat(upcoming).as("till-" + i).hasSize(1);
+                    assertThat(upcoming.get(0).get("id").asText()).isEqualTo("BREAD-10");
+                    assertThat(upcoming.get(0).get("percent").asInt()).isEqualTo(10);
+                    // The catalog shows the price in effect now.
+                    assertThat(c.api(i).get("/api/catalog?q=BREAD").body().get(0).get("price").asLong()).isEqualTo(199);
                 }
             });
 

@@ -99,6 +99,23 @@ class ScheduledPriceTest {
         }
     }
 
+    @Test
+    void promotionsAndScheduledPricesSurviveASnapshot() throws java.io.IOException {
+        StoreState before = fold(entries());
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        before.writeTo(new java.io.DataOutputStream(bytes));
+        StoreState after = new StoreState();
+        after.readFrom(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+
+        VersionVector vv = VersionVector.of(java.util.Map.of("till-1-a", 1L, "server-b", 4L, "till-2-c", 3L));
+        assertThat(after.digest(() -> vv).digest()).isEqualTo(before.digest(() -> vv).digest());
+        assertThat(after.promotions()).isEqualTo(before.promotions());
+        for (long at : new long[] {MIDNIGHT - 1, MIDNIGHT, MIDNIGHT + 2 * HOUR, MIDNIGHT + 6 * HOUR}) {
+            assertThat(after.productAt("MILK", at)).isEqualTo(before.productAt("MILK", at));
+        }
+        assertThat(after.productAt("MILK", MIDNIGHT + 6 * HOUR).orElseThrow().product().getPrice()).isEqualTo(119);
+    }
+
     private BillCommitted sell(StoreState lane, long at) {
         return pricer.price(new BillRequest("c-" + at, List.of(new LineRequest("MILK", 2_000, null)), null,
                 List.of(new TenderRequest(TenderType.CASH, null, null, null)), null, null),
