@@ -29,8 +29,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Prices a bill request against the catalog: lines, discounts, tax contained in tax-inclusive prices
- * and tenders, in exact long arithmetic. The rules are written down in docs/pricing.md.
+ * Prices a bill request against the catalog: lines, promotions, discounts, tax contained in tax-inclusive
+ * prices and tenders, in exact long arithmetic. The rules are written down in docs/pricing.md.
  */
 public final class BillPricer {
     /** The most lines one bill may hold; keeps a single log entry and its pricing bounded. */
@@ -40,7 +40,7 @@ public final class BillPricer {
     private static final long MILLI_ONE = 1_000L;
 
     /**
-     * Prices {@code request}. Fills everything but till, number, business_day, currency and
+     * Prices {@code request} with no promotions. Fills everything but till, number, business_day, currency and
      * catalog_version, which the caller knows and the pricer does not.
      *
      * @throws StoreLogException BAD_REQUEST, UNKNOWN_SKU or SHORT_TENDER; nothing is half-priced
