@@ -13,6 +13,8 @@ import io.storelog.node.merge.MergedLog;
 import io.storelog.node.state.BillSummary;
 import io.storelog.node.staff.ApprovalNeeded;
 import io.storelog.node.staff.ApprovalRequest;
+import io.storelog.node.promotion.HeldPromotion;
+import io.storelog.node.promotion.PromotionRules;
 import io.storelog.node.state.StateDigest;
 import io.storelog.node.state.TillSales;
 import io.storelog.protocol.Entry;
@@ -90,6 +92,9 @@ public final class ApiRoutes implements Router {
         }
         if (ShiftRoutes.owns(s)) {
             return done(shifts.handle(r));
+        }
+        if (path.equals("GET promotions")) {
+            return done(json(200, promotions()));
         }
         if (m.equals("POST") && s.size() == 4 && s.get(1).equals("bills") && s.get(3).equals("void")) {
             return staff.voidBill(s.get(2), r);
@@ -224,15 +229,34 @@ public final class ApiRoutes implements Router {
         if (q == null || q.isBlank()) {
             return arr;
         }
+        long now = node.clock().wallMs();
         for (Product p : node.state().searchCatalog(q, SEARCH_LIMIT)) {
             if (!p.getActive()) {
                 continue;
             }
+            // The price in effect now: a scheduled price change this lane holds shows from its instant on.
+            long price = node.state().productAt(p.getSku(), now).map(cp -> cp.product().getPrice()).orElse(p.getPrice());
             arr.addObject().put("sku", p.getSku()).put("barcode", p.getBarcode()).put("name", p.getName())
-                    .put("price", p.getPrice()).put("unit", p.getUnit().name().toLowerCase(Locale.ROOT))
+                    .put("price", price).put("unit", p.getUnit().name().toLowerCase(Locale.ROOT))
                     .put("taxClass", p.getTaxClass());
         }
         return arr;
+    }
+
+    /** Promotions live at this lane now (start inclusive, end exclusive) and those still to start, by id. */
+    private ObjectNode promotions() {
+        long now = node.clock().wallMs();
+        ObjectNode o = Json.object().put("at", java.time.Instant.ofEpochMilli(now).toString());
+        ArrayNode active = o.putArray("active");
+        ArrayNode upcoming = o.putArray("upcoming");
+        for (HeldPromotion h : node.state().promotions()) {
+            if (PromotionRules.liveAt(h.promotion(), now)) {
+                active.add(PromotionJson.render(h.promotion(), h.version()));
+            } else if (PromotionRules.upcomingAt(h.promotion(), now)) {
+                upcoming.add(PromotionJson.render(h.promotion(), h.version()));
+            }
+        }
+        return o;
     }
 
     private ObjectNode sales(String dayText) {

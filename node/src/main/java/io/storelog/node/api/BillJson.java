@@ -11,6 +11,7 @@ import io.storelog.node.billing.DiscountSpec;
 import io.storelog.node.billing.LineRequest;
 import io.storelog.node.billing.RefundLineRequest;
 import io.storelog.node.billing.TenderRequest;
+import io.storelog.protocol.AppliedPromotion;
 import io.storelog.protocol.BillCommitted;
 import io.storelog.protocol.BillLine;
 import io.storelog.protocol.BillRefunded;
@@ -158,12 +159,17 @@ final class BillJson {
                 ln.put("priceOverridden", true).put("catalogUnitPrice", l.getCatalogUnitPrice());
             }
             ln.put("gross", l.getGross());
+            ln.put("promotionDiscount", l.getPromotionDiscount());
             ln.put("lineDiscount", l.getLineDiscount());
             ln.put("billDiscountShare", l.getBillDiscountShare());
             ln.put("net", l.getNet());
             ln.put("taxClass", l.getTaxClass());
             ln.put("taxRateBp", l.getTaxRateBp());
             ln.put("tax", l.getTax());
+        }
+        ArrayNode promotions = o.putArray("promotions");
+        for (AppliedPromotion a : b.getPromotionsList()) {
+            promotions.add(PromotionJson.renderApplied(a));
         }
         o.put("billDiscount", b.getBillDiscountAmount());
         o.put("total", b.getTotal());

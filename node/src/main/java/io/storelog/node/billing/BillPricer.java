@@ -3,9 +3,15 @@ package io.storelog.node.billing;
 import io.storelog.config.units.Decimals;
 import io.storelog.node.ErrorCode;
 import io.storelog.node.StoreLogException;
+import io.storelog.node.promotion.CartLine;
+import io.storelog.node.promotion.HeldPromotion;
+import io.storelog.node.promotion.PromotionEngine;
+import io.storelog.node.promotion.PromotionSaving;
+import io.storelog.protocol.AppliedPromotion;
 import io.storelog.protocol.BillCommitted;
 import io.storelog.protocol.BillLine;
 import io.storelog.protocol.Discount;
+import io.storelog.protocol.PromotionShare;
 import io.storelog.protocol.TaxLine;
 import io.storelog.protocol.Tender;
 import io.storelog.protocol.TenderType;
@@ -13,6 +19,7 @@ import io.storelog.protocol.Unit;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -22,8 +29,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Prices a bill request against the catalog: lines, discounts, tax contained in tax-inclusive prices
- * and tenders, in exact long arithmetic. The rules are written down in docs/pricing.md.
+ * Prices a bill request against the catalog: lines, promotions, discounts, tax contained in tax-inclusive
+ * prices and tenders, in exact long arithmetic. The rules are written down in docs/pricing.md.
  */
 public final class BillPricer {
     /** The most lines one bill may hold; keeps a single log entry and its pricing bounded. */
@@ -33,18 +40,31 @@ public final class BillPricer {
     private static final long MILLI_ONE = 1_000L;
 
     /**
-     * Prices {@code request}. Fills everything but till, number, business_day, currency and
+     * Prices {@code request} with no promotions. Fills everything but till, number, business_day, currency and
      * catalog_version, which the caller knows and the pricer does not.
      *
      * @throws StoreLogException BAD_REQUEST, UNKNOWN_SKU or SHORT_TENDER; nothing is half-priced
      */
     public BillCommitted.Builder price(BillRequest request, ProductLookup catalog) {
+        return price(request, catalog, List.of(), 0);
+    }
+
+    /**
+     * Prices {@code request} as sold at {@code atMs} (epoch ms), with the promotions among
+     * {@code promotions} that {@link PromotionEngine} finds for the cart at that instant. The prices in
+     * {@code catalog} must be those in effect at the same instant.
+     *
+     * @throws StoreLogException BAD_REQUEST, UNKNOWN_SKU or SHORT_TENDER; nothing is half-priced
+     */
+    public BillCommitted.Builder price(BillRequest request, ProductLookup catalog, Collection<HeldPromotion> promotions,
+            long atMs) {
         Objects.requireNonNull(catalog, "catalog");
+        Objects.requireNonNull(promotions, "promotions");
         if (request == null) {
             throw bad("the bill request is empty");
         }
         try {
-            return priceChecked(request, catalog);
+            return priceChecked(request, catalog, promotions, atMs);
         } catch (ArithmeticException overflow) {
             // Only exact long operations throw this: amounts beyond what a long holds are a bad request,
             // never a silently wrapped total.
@@ -53,7 +73,8 @@ public final class BillPricer {
         }
     }
 
-    private BillCommitted.Builder priceChecked(BillRequest request, ProductLookup catalog) {
+    private BillCommitted.Builder priceChecked(BillRequest request, ProductLookup catalog,
+            Collection<HeldPromotion> promotions, long atMs) {
         if (request.clientBillId() == null || request.clientBillId().isBlank()) {
             throw bad("clientBillId is missing");
         }
@@ -69,6 +90,13 @@ public final class BillPricer {
         for (int i = 0; i < requested.size(); i++) {
             lines.add(priceLine(i + 1, requested.get(i), catalog));
         }
+        List<AppliedPromotion> applied = applyPromotions(lines, promotions, atMs);
+        for (Line line : lines) {
+            // A cashier's line discount applies to what the line costs after its promotions.
+            line.lineDiscount = line.request.discount() == null ? 0
+                    : discountAmount(line.request.discount(), line.gross - line.promotionDiscount,
+                    "line " + line.lineNo + ": discount");
+        }
 
         long subtotal = 0;
         for (Line line : lines) {
@@ -76,7 +104,7 @@ public final class BillPricer {
         }
         long billDiscount = request.discount() == null ? 0
                 : discountAmount(request.discount(), subtotal, "bill discount");
-        splitBillDiscount(lines, billDiscount, subtotal);
+        splitBillDiscount(lines, billDiscount);
 
         BillCommitted.Builder bill = BillCommitted.newBuilder().setClientBillId(request.clientBillId());
         if (request.customer() != null) {
@@ -86,6 +114,7 @@ public final class BillPricer {
             bill.setBillDiscount(discountProto(request.discount()));
         }
         bill.setBillDiscountAmount(billDiscount);
+        bill.addAllPromotions(applied);
 
         long total = 0;
         long tax = 0;
@@ -148,38 +177,70 @@ public final class BillPricer {
 
         Line line = new Line(lineNo, request, product);
         line.gross = Rounding.mulDivHalfUp(request.qtyMilli(), product.price(), MILLI_ONE);
-        line.lineDiscount = request.discount() == null ? 0
-                : discountAmount(request.discount(), line.gross, where + ": discount");
         return line;
     }
 
     /**
-     * Splits the bill discount over the lines in proportion to what each still costs, by the
-     * largest-remainder method: shares sum exactly to the discount and no share exceeds its line.
+     * Runs the promotion engine on the priced lines and splits each promotion's saving over the lines
+     * it affects by largest remainder, ties in the order of the lines' content so that line order never
+     * changes a line's net. Sets each line's promotion discount.
      */
-    private static void splitBillDiscount(List<Line> lines, long discount, long subtotal) {
+    private static List<AppliedPromotion> applyPromotions(List<Line> lines, Collection<HeldPromotion> promotions,
+            long atMs) {
+        if (promotions.isEmpty()) {
+            return List.of();
+        }
+        List<CartLine> cart = new ArrayList<>(lines.size());
+        for (Line l : lines) {
+            cart.add(new CartLine(l.lineNo, l.sku(), l.request.qtyMilli(), l.product.price(), l.product.unit() == Unit.KG,
+                    l.gross, l.tieKey()));
+        }
+        List<AppliedPromotion> out = new ArrayList<>();
+        for (PromotionSaving saving : PromotionEngine.apply(cart, promotions, atMs)) {
+            List<Integer> lineNos = new ArrayList<>(saving.weights().keySet());
+            long[] weights = new long[lineNos.size()];
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = saving.weights().get(lineNos.get(i));
+            }
+            List<Integer> tieOrder = new ArrayList<>(lineNos.size());
+            for (int i = 0; i < lineNos.size(); i++) {
+                tieOrder.add(i);
+            }
+            tieOrder.sort(Comparator.comparing((Integer i) -> lines.get(lineNos.get(i) - 1).tieKey())
+                    .thenComparing(i -> lineNos.get(i)));
+            long[] shares = LargestRemainder.split(saving.amount(), weights, tieOrder);
+            AppliedPromotion.Builder a = AppliedPromotion.newBuilder().setPromotionId(saving.id()).setName(saving.name())
+                    .setVersion(saving.version()).setAmount(saving.amount());
+            for (int i = 0; i < shares.length; i++) {
+                if (shares[i] > 0) {
+                    Line line = lines.get(lineNos.get(i) - 1);
+                    line.promotionDiscount = Math.addExact(line.promotionDiscount, shares[i]);
+                    a.addLines(PromotionShare.newBuilder().setLineNo(line.lineNo).setAmount(shares[i]));
+                }
+            }
+            out.add(a.build());
+        }
+        return out;
+    }
+
+    /**
+     * Splits the bill discount over the lines in proportion to what each still costs, by the
+     * largest-remainder method (ties to the earlier line): shares sum exactly to the discount and no share
+     * exceeds its line.
+     */
+    private static void splitBillDiscount(List<Line> lines, long discount) {
         if (discount == 0) {
             return;
         }
-        long given = 0;
-        long[] remainders = new long[lines.size()];
+        long[] weights = new long[lines.size()];
+        List<Integer> lineOrder = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
-            long[] qr = Rounding.mulDivFloor(discount, lines.get(i).afterLineDiscount(), subtotal);
-            lines.get(i).billShare = qr[0];
-            remainders[i] = qr[1];
-            given += qr[0];
+            weights[i] = lines.get(i).afterLineDiscount();
+            lineOrder.add(i);
         }
-        // The leftover is the sum of the fractional parts, so it is smaller than the number of lines
-        // with a non-zero remainder: a line that costs nothing never receives a cent of it.
-        long leftover = discount - given;
-        List<Integer> order = new ArrayList<>(lines.size());
+        long[] shares = LargestRemainder.split(discount, weights, lineOrder);
         for (int i = 0; i < lines.size(); i++) {
-            order.add(i);
-        }
-        // Stable sort: equal remainders keep line order, so ties go to the earlier line.
-        order.sort(Comparator.comparingLong((Integer i) -> remainders[i]).reversed());
-        for (int k = 0; k < leftover; k++) {
-            lines.get(order.get(k)).billShare++;
+            lines.get(i).billShare = shares[i];
         }
     }
 
@@ -303,6 +364,7 @@ public final class BillPricer {
         final LineRequest request;
         final PricedProduct product;
         long gross;
+        long promotionDiscount;
         long lineDiscount;
         long billShare;
         long net;
@@ -315,7 +377,14 @@ public final class BillPricer {
         }
 
         long afterLineDiscount() {
-            return gross - lineDiscount;
+            return gross - promotionDiscount - lineDiscount;
+        }
+
+        /** The line's content (SKU, quantity, asked discount), never its position. */
+        String tieKey() {
+            DiscountSpec d = request.discount();
+            String discount = d == null ? "-" : d.percentBp() != null ? "p" + d.percentBp() : "a" + d.amount();
+            return sku() + "|" + request.qtyMilli() + "|" + discount;
         }
 
         String taxClass() {
@@ -336,6 +405,7 @@ public final class BillPricer {
                     .setTaxClass(taxClass())
                     .setTaxRateBp(product.taxRateBp())
                     .setGross(gross)
+                    .setPromotionDiscount(promotionDiscount)
                     .setLineDiscount(lineDiscount)
                     .setBillDiscountShare(billShare)
                     .setNet(net)

@@ -22,6 +22,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -35,23 +36,33 @@ final class HqCatalog {
 
     private final HqStore store;
     private final StoreSection config;
+    private final LongSupplier clock;
 
     HqCatalog(HqStore store, StoreSection config) {
+        this(store, config, System::currentTimeMillis);
+    }
+
+    /** @param clock epoch ms: a price published now takes effect now (scheduled prices come later, in order) */
+    HqCatalog(HqStore store, StoreSection config, LongSupplier clock) {
         this.store = store;
         this.config = config;
+        this.clock = clock;
     }
 
     /** Publishes a catalog file with this HQ's tax rates; the same content a second time publishes nothing. */
     CatalogPublication importFile(Path file) {
         List<CatalogItem> items = CatalogCsv.read(file, config.currencyExponent());
         List<Product> products = new ArrayList<>(items.size());
+        // A file states today's prices: they take effect now, after any scheduled price already in effect.
+        long now = clock.getAsLong();
         for (CatalogItem i : items) {
             if (config.taxBasisPoints(i.taxClass()).isEmpty()) {
                 throw ConfigException.invalid(ConfigKeys.CATALOG_FILE, file + ": SKU " + i.sku() + " has tax class '"
                         + i.taxClass() + "' which store.tax-classes does not define");
             }
             products.add(Product.newBuilder().setSku(i.sku()).setBarcode(i.barcode()).setName(i.name()).setPrice(i.price())
-                    .setTaxClass(i.taxClass()).setUnit(i.unit() == ItemUnit.KG ? Unit.KG : Unit.EACH).setActive(true).build());
+                    .setTaxClass(i.taxClass()).setUnit(i.unit() == ItemUnit.KG ? Unit.KG : Unit.EACH).setActive(true)
+                    .setPriceEffectiveAtMs(now).build());
         }
         return store.publishCatalog(new CatalogChange("file:" + file.getFileName(), sha256(file), products, taxRates()));
     }
@@ -87,6 +98,9 @@ final class HqCatalog {
                 throw bad("price " + price + " is negative");
             }
             p.setPrice(price);
+            // Takes effect now; an edit that leaves the price out keeps the instant it took effect, so it
+            // does not undo a scheduled price that took effect since.
+            p.setPriceEffectiveAtMs(clock.getAsLong());
         }
         String taxClass = Json.optText(body, "taxClass", "");
         if (taxClass != null) {

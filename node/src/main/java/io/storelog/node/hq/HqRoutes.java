@@ -10,6 +10,7 @@ import io.storelog.node.api.ApiRequest;
 import io.storelog.node.api.ApiResponse;
 import io.storelog.node.api.ApiRoutes;
 import io.storelog.node.api.Json;
+import io.storelog.node.api.PromotionJson;
 import io.storelog.node.api.Router;
 import io.storelog.protocol.CatalogFeed;
 import io.storelog.protocol.HqVector;
@@ -46,6 +47,7 @@ public final class HqRoutes implements Router {
     private final HqStore store;
     private final StoresFile stores;
     private final HqCatalog catalog;
+    private final HqPricing pricing;
     private final HqMetrics metrics;
     private final Optional<Secret> apiToken;
     private final Executor storageCalls;
@@ -60,6 +62,7 @@ public final class HqRoutes implements Router {
         this.store = store;
         this.stores = stores;
         this.catalog = catalog;
+        this.pricing = new HqPricing(store);
         this.metrics = metrics;
         this.apiToken = apiToken;
         this.storageCalls = storageCalls;
@@ -143,6 +146,29 @@ public final class HqRoutes implements Router {
                         .orElseThrow(() -> new StoreLogException(ErrorCode.NOT_FOUND, "product " + s.get(4) + " is not in the catalog"));
                 return json(200, product(p));
             }
+        }
+        if (area.equals("catalog") && s.size() == 5 && s.get(3).equals("promotions")) {
+            authorizeAdmin(authorization);
+            if (m.equals("PUT")) {
+                HqPricing.PublishedPromotion p = pricing.putPromotion(s.get(4), Json.parseObject(r.body()));
+                LOG.info("catalog: promotion {} published as version {}", p.promotion().getId(), p.version());
+                return json(200, PromotionJson.render(p.promotion(), p.version()));
+            }
+            if (m.equals("DELETE")) {
+                HqPricing.PublishedPromotion p = pricing.withdrawPromotion(s.get(4));
+                LOG.info("catalog: promotion {} withdrawn as version {}", p.promotion().getId(), p.version());
+                return json(200, Json.object().put("id", p.promotion().getId()).put("withdrawn", true)
+                        .put("version", p.version()));
+            }
+        }
+        if (area.equals("catalog") && s.size() == 4 && s.get(3).equals("prices") && m.equals("POST")) {
+            authorizeAdmin(authorization);
+            HqPricing.PublishedPrice p = pricing.schedulePrice(Json.parseObject(r.body()));
+            LOG.info("catalog: price of {} from {} published as version {}", p.change().getSku(),
+                    Instant.ofEpochMilli(p.change().getEffectiveAtMs()), p.version());
+            return json(200, Json.object().put("sku", p.change().getSku()).put("price", p.change().getPrice())
+                    .put("effectiveAt", Instant.ofEpochMilli(p.change().getEffectiveAtMs()).toString())
+                    .put("version", p.version()));
         }
         if (area.equals("stores") && m.equals("GET") && s.size() <= 4) {
             authorizeAdmin(authorization);

@@ -99,7 +99,10 @@ final class CatalogPuller {
         return !feed.getUpdatesList().isEmpty() && feed.getVersion() > doneUpTo;
     }
 
-    /** One update as entries: products sorted by SKU, tax rates in the first chunk, the key in content_hash/chunk. */
+    /**
+     * One update as entries: products sorted by SKU; tax rates, promotions and scheduled prices in the first
+     * chunk; the key in content_hash/chunk.
+     */
     static List<CatalogUpdate> split(CatalogUpdate u) {
         List<Product> products = new ArrayList<>(u.getProductsList());
         products.sort(Comparator.comparing(Product::getSku));
@@ -112,6 +115,12 @@ final class CatalogPuller {
                     .addAllProducts(products.subList(i * CHUNK_PRODUCTS, Math.min(products.size(), (i + 1) * CHUNK_PRODUCTS)));
             if (i == 0) {
                 b.addAllTaxRates(u.getTaxRatesList().stream().sorted(Comparator.comparing(io.storelog.protocol.TaxRate::getTaxClass)).toList());
+                // Promotions and scheduled prices ride in the first chunk, as tax rates do, sorted as entry.proto asks.
+                b.addAllPromotions(u.getPromotionsList().stream()
+                        .sorted(Comparator.comparing(io.storelog.protocol.Promotion::getId)).toList());
+                b.addAllPriceChanges(u.getPriceChangesList().stream()
+                        .sorted(Comparator.comparing(io.storelog.protocol.PriceChange::getSku)
+                                .thenComparingLong(io.storelog.protocol.PriceChange::getEffectiveAtMs)).toList());
             }
             out.add(b.build());
         }

@@ -38,7 +38,7 @@ import java.util.zip.CheckedOutputStream;
 final class StateSnapshot {
     static final String FILE = "snapshot.bin";
     private static final int MAGIC = 0x534C534E; // "SLSN"
-    private static final int VERSION = 2;
+    private static final int VERSION = 2; // 2: carts, staff, shifts, promotions and scheduled prices in the fold
 
     /** What a snapshot says it covers. */
     record Header(long lastIndex, long lastPosition, int lastRecordCrc, HlcStamp clock) {

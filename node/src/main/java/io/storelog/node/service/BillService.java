@@ -37,7 +37,6 @@ public final class BillService {
     private final BusinessCalendar calendar;
     private final BillPricer pricer = new BillPricer();
     private final RefundCalculator refunds = new RefundCalculator();
-    private final CatalogProducts products;
     private final Map<String, CompletableFuture<BillOutcome>> inflightByCart = new ConcurrentHashMap<>();
     /** Bill numbers and refunds handed out but not yet durable, by own seq. */
     private final ConcurrentSkipListMap<Long, Long> inflightNumbers = new ConcurrentSkipListMap<>();
@@ -57,7 +56,6 @@ public final class BillService {
         this.till = till;
         this.currency = currency;
         this.calendar = calendar;
-        this.products = new CatalogProducts(state);
         this.billsCounter = meters.counter("storelog.bills");
         this.refundsCounter = meters.counter("storelog.refunds");
         // A failed write rolls the seq back; reservations above the durable end are void.
@@ -106,10 +104,17 @@ public final class BillService {
             return mine;
         }
         try {
-            BillCommitted.Builder priced = pricer.price(request, products)
-                    .setTill(till).setCurrency(currency).setCatalogVersion(state.catalogVersion());
-            priced.setApprover(check.approve(priced));
+            // Approvals are judged (and a supervisor's PIN checked, which is slow on purpose) before the
+            // append lock, on the bill as priced now; the bill itself is priced again at its own stamp.
+            long now = System.currentTimeMillis();
+            String approver = check == BillCheck.NONE ? "" : check.approve(pricer.price(request,
+                    new CatalogProducts(state, now), state.promotions(), now).setTill(till).setCurrency(currency));
             log.appendOwn((seq, stamp) -> {
+                // The sale instant is the entry's own clock stamp, the same instant that fixes its business
+                // day, so prices and promotions are those in effect when the bill is written.
+                long at = stamp.getWallMs();
+                BillCommitted.Builder priced = pricer.price(request, new CatalogProducts(state, at), state.promotions(), at)
+                        .setTill(till).setCurrency(currency).setCatalogVersion(state.catalogVersion()).setApprover(approver);
                 long number = nextNumber();
                 inflightNumbers.put(seq, number);
                 return Entry.newBuilder().setActor(nullToEmpty(request.cashier()))

@@ -9,17 +9,22 @@ import io.storelog.node.state.StoreState;
 import io.storelog.protocol.Product;
 import java.util.Optional;
 
-/** Prices come from the node's folded catalog, never from the request. */
+/**
+ * Prices come from the node's folded catalog, never from the request: each at the price in effect at the
+ * sale instant (a scheduled price change the lane holds takes effect on time, online or not).
+ */
 final class CatalogProducts implements ProductLookup {
     private final StoreState state;
+    private final long atMs;
 
-    CatalogProducts(StoreState state) {
+    CatalogProducts(StoreState state, long atMs) {
         this.state = state;
+        this.atMs = atMs;
     }
 
     @Override
     public Optional<PricedProduct> find(String sku) {
-        Optional<CatalogProduct> found = state.product(sku);
+        Optional<CatalogProduct> found = state.productAt(sku, atMs);
         if (found.isEmpty() || !found.get().product().getActive()) {
             return Optional.empty();
         }

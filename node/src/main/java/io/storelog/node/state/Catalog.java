@@ -3,7 +3,9 @@ package io.storelog.node.state;
 import io.storelog.node.clock.HybridLogicalClock;
 import io.storelog.protocol.CatalogUpdate;
 import io.storelog.protocol.HlcStamp;
+import io.storelog.protocol.PriceChange;
 import io.storelog.protocol.Product;
+import io.storelog.protocol.Promotion;
 import io.storelog.protocol.TaxRate;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -15,7 +17,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Products and tax rates folded from catalog entries. Per SKU (and per tax class) the value with
+ * Products, tax rates, promotions and scheduled prices folded from catalog entries. Per SKU (and per tax class) the value with
  * the highest (version, stamp, origin, seq) wins: a maximum, so the order catalog entries arrive in does
  * not matter. Imports are remembered by content hash and chunk so a re-import adds nothing.
  */
@@ -43,6 +45,8 @@ final class Catalog {
     private final TreeMap<String, Versioned<TaxRate>> taxRates = new TreeMap<>();
     private final Map<String, String> skuByBarcode = new HashMap<>();
     private final Map<String, BitSet> importedChunks = new HashMap<>();
+    private final PromotionBook promotions = new PromotionBook();
+    private final PriceSchedule schedule = new PriceSchedule();
     private long highestVersion;
     private volatile SearchIndex search;
 
@@ -66,6 +70,12 @@ final class Catalog {
             if (candidate.beats(taxRates.get(r.getTaxClass()))) {
                 taxRates.put(r.getTaxClass(), candidate);
             }
+        }
+        for (Promotion p : update.getPromotionsList()) {
+            promotions.apply(p, update.getVersion(), stamp, origin, seq);
+        }
+        for (PriceChange c : update.getPriceChangesList()) {
+            schedule.apply(c, update.getVersion(), stamp, origin, seq);
         }
         if (!update.getContentHash().isEmpty()) {
             importedChunks.computeIfAbsent(update.getContentHash(), h -> new BitSet()).set(update.getChunk());
@@ -92,6 +102,8 @@ final class Catalog {
             out.write(bits);
         }
         out.writeLong(highestVersion);
+        promotions.writeTo(out);
+        schedule.writeTo(out);
     }
 
     void readFrom(java.io.DataInputStream in) throws java.io.IOException {
@@ -113,6 +125,8 @@ final class Catalog {
             importedChunks.put(hash, BitSet.valueOf(bits));
         }
         highestVersion = in.readLong();
+        promotions.readFrom(in);
+        schedule.readFrom(in);
         search = null;
     }
 
@@ -142,6 +156,34 @@ final class Catalog {
     Optional<Integer> taxRateBp(String taxClass) {
         Versioned<TaxRate> r = taxRates.get(taxClass);
         return r == null ? Optional.empty() : Optional.of(r.value().getRateBp());
+    }
+
+    /**
+     * The product with the price in effect at {@code atMs} (see {@link PriceSchedule#priceAt}), and the
+     * version of the entry that price came from.
+     */
+    Optional<Versioned<Product>> productAt(String sku, long atMs) {
+        Versioned<Product> v = products.get(sku);
+        if (v == null) {
+            return Optional.empty();
+        }
+        Product p = v.value();
+        PriceSchedule.Point base = new PriceSchedule.Point(p.getPriceEffectiveAtMs(), p.getPrice(), v.version(), v.stamp(),
+                v.origin(), v.seq());
+        PriceSchedule.Point used = schedule.priceAt(sku, base, atMs);
+        if (used == base) {
+            return Optional.of(v);
+        }
+        return Optional.of(new Versioned<>(p.toBuilder().setPrice(used.price()).build(), used.version(), v.stamp(),
+                v.origin(), v.seq()));
+    }
+
+    PromotionBook promotions() {
+        return promotions;
+    }
+
+    PriceSchedule schedule() {
+        return schedule;
     }
 
     boolean hasChunk(String contentHash, int chunk) {

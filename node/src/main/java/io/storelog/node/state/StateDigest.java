@@ -38,8 +38,16 @@ public record StateDigest(VersionVector versionVector, long entries, String dige
             Product p = v.value();
             f.put("product", sku, v.version(), v.stamp().getWallMs(), v.stamp().getCounter(), v.origin(),
                     p.getBarcode(), p.getName(), p.getPrice(), p.getTaxClass(), p.getUnit().getNumber(), p.getActive());
+            if (p.getPriceEffectiveAtMs() != 0) {
+                // Only when set: a catalog without scheduled prices keeps the digest it had before they existed.
+                f.put("product-price-at", sku, p.getPriceEffectiveAtMs());
+            }
         });
         catalog.taxRates().forEach((cls, v) -> f.put("tax", cls, v.version(), v.value().getRateBp()));
+        catalog.promotions().versioned().forEach((id, v) -> f.put("promotion", id, v.version(), v.stamp().getWallMs(),
+                v.stamp().getCounter(), v.origin(), v.seq(), HexFormat.of().formatHex(v.value().toByteArray())));
+        catalog.schedule().all().forEach((sku, points) -> points.forEach(pt -> f.put("price-at", sku, pt.effectiveAtMs(),
+                pt.price(), pt.version(), pt.stamp().getWallMs(), pt.stamp().getCounter(), pt.origin(), pt.seq())));
         opened.forEach((id, s) -> f.put("shift-open", id, s.getTill(), s.getOpeningFloat()));
         closed.forEach((id, s) -> f.put("shift-close", id, s.getTill(), s.getCountedCount()));
         frozen.forEach((origin, seq) -> f.put("frozen", origin, seq));

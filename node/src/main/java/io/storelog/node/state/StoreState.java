@@ -358,6 +358,16 @@ public final class StoreState {
         return read(() -> catalog.byBarcode(barcode).map(this::withRate));
     }
 
+    /** A product with the price in effect at {@code atMs} (scheduled price changes applied) and that price's version. */
+    public Optional<CatalogProduct> productAt(String sku, long atMs) {
+        return read(() -> catalog.productAt(sku, atMs).map(this::withRate));
+    }
+
+    /** Every promotion held, by id, withdrawn and ended ones included. */
+    public List<io.storelog.node.promotion.HeldPromotion> promotions() {
+        return read(() -> catalog.promotions().all());
+    }
+
     /** Products matching a search text. */
     public List<Product> searchCatalog(String query, int limit) {
         return read(() -> catalog.search(query, limit));
