@@ -3,6 +3,7 @@ package io.storelog.node.hq;
 import io.storelog.protocol.PriceChange;
 import io.storelog.protocol.Product;
 import io.storelog.protocol.Promotion;
+import io.storelog.protocol.StaffUpdate;
 import io.storelog.protocol.TaxRate;
 import java.util.Comparator;
 import java.util.List;
@@ -17,12 +18,19 @@ import java.util.Objects;
  * @param taxRates    tax rates to publish with it (may be empty)
  * @param promotions  promotions as they are from this version on (may be empty)
  * @param priceChanges scheduled prices (may be empty)
+ * @param staff       staff as they are from this version on (may be empty)
  */
 public record CatalogChange(String source, String contentHash, List<Product> products, List<TaxRate> taxRates,
-                            List<Promotion> promotions, List<PriceChange> priceChanges) {
+                            List<Promotion> promotions, List<PriceChange> priceChanges, List<StaffUpdate> staff) {
+    /** A change without staff. */
+    public CatalogChange(String source, String contentHash, List<Product> products, List<TaxRate> taxRates,
+                         List<Promotion> promotions, List<PriceChange> priceChanges) {
+        this(source, contentHash, products, taxRates, promotions, priceChanges, List.of());
+    }
+
     /** A change of products and tax rates only. */
     public CatalogChange(String source, String contentHash, List<Product> products, List<TaxRate> taxRates) {
-        this(source, contentHash, products, taxRates, List.of(), List.of());
+        this(source, contentHash, products, taxRates, List.of(), List.of(), List.of());
     }
 
     public CatalogChange {
@@ -34,8 +42,9 @@ public record CatalogChange(String source, String contentHash, List<Product> pro
         promotions = promotions.stream().sorted(Comparator.comparing(Promotion::getId)).toList();
         priceChanges = priceChanges.stream().sorted(Comparator.comparing(PriceChange::getSku)
                 .thenComparingLong(PriceChange::getEffectiveAtMs)).toList();
-        if (products.isEmpty() && taxRates.isEmpty() && promotions.isEmpty() && priceChanges.isEmpty()) {
-            throw new IllegalArgumentException("a catalog change needs at least one product, tax rate, promotion or price");
+        staff = staff.stream().sorted(Comparator.comparing(StaffUpdate::getStaffId)).toList();
+        if (products.isEmpty() && taxRates.isEmpty() && promotions.isEmpty() && priceChanges.isEmpty() && staff.isEmpty()) {
+            throw new IllegalArgumentException("a catalog change needs at least one product, tax rate, promotion, price or member of staff");
         }
     }
 }

@@ -48,6 +48,7 @@ public final class HqRoutes implements Router {
     private final StoresFile stores;
     private final HqCatalog catalog;
     private final HqPricing pricing;
+    private final HqStaff staff;
     private final HqMetrics metrics;
     private final Optional<Secret> apiToken;
     private final Executor storageCalls;
@@ -63,6 +64,7 @@ public final class HqRoutes implements Router {
         this.stores = stores;
         this.catalog = catalog;
         this.pricing = new HqPricing(store);
+        this.staff = new HqStaff(store, io.storelog.config.ConfigKeys.DEFAULT_PIN_ITERATIONS);
         this.metrics = metrics;
         this.apiToken = apiToken;
         this.storageCalls = storageCalls;
@@ -146,6 +148,14 @@ public final class HqRoutes implements Router {
                         .orElseThrow(() -> new StoreLogException(ErrorCode.NOT_FOUND, "product " + s.get(4) + " is not in the catalog"));
                 return json(200, product(p));
             }
+        }
+        if (area.equals("staff") && s.size() == 4 && m.equals("PUT")) {
+            authorizeAdmin(authorization);
+            HqStaff.Published p = staff.put(s.get(3), Json.parseObject(r.body()));
+            LOG.info("staff: {} published as catalog version {}", p.member().getStaffId(), p.version());
+            return json(200, Json.object().put("id", p.member().getStaffId()).put("name", p.member().getName())
+                    .put("role", p.member().getRole().name().toLowerCase(Locale.ROOT)).put("active", p.member().getActive())
+                    .put("version", p.version()));
         }
         if (area.equals("catalog") && s.size() == 5 && s.get(3).equals("promotions")) {
             authorizeAdmin(authorization);

@@ -237,7 +237,7 @@ abstract class IgniteHqStore implements HqStore {
         });
     }
 
-    /** The change as updates of at most {@link #CHUNK_PRODUCTS} products; tax rates, promotions and prices in the first. */
+    /** The change as updates of at most {@link #CHUNK_PRODUCTS} products; tax rates, promotions, prices and staff in the first. */
     private static List<CatalogUpdate.Builder> chunks(CatalogChange change) {
         List<Product> products = change.products();
         int n = Math.max(1, (products.size() + CHUNK_PRODUCTS - 1) / CHUNK_PRODUCTS);
@@ -248,7 +248,7 @@ abstract class IgniteHqStore implements HqStore {
                     .addAllProducts(products.subList(i * CHUNK_PRODUCTS, Math.min(products.size(), (i + 1) * CHUNK_PRODUCTS)));
             if (i == 0) {
                 b.addAllTaxRates(change.taxRates()).addAllPromotions(change.promotions())
-                        .addAllPriceChanges(change.priceChanges());
+                        .addAllPriceChanges(change.priceChanges()).addAllStaff(change.staff());
             }
             out.add(b);
         }

@@ -100,7 +100,7 @@ final class CatalogPuller {
     }
 
     /**
-     * One update as entries: products sorted by SKU; tax rates, promotions and scheduled prices in the first
+     * One update as entries: products sorted by SKU; tax rates, promotions, scheduled prices and staff in the first
      * chunk; the key in content_hash/chunk.
      */
     static List<CatalogUpdate> split(CatalogUpdate u) {
@@ -121,6 +121,8 @@ final class CatalogPuller {
                 b.addAllPriceChanges(u.getPriceChangesList().stream()
                         .sorted(Comparator.comparing(io.storelog.protocol.PriceChange::getSku)
                                 .thenComparingLong(io.storelog.protocol.PriceChange::getEffectiveAtMs)).toList());
+                b.addAllStaff(u.getStaffList().stream()
+                        .sorted(Comparator.comparing(io.storelog.protocol.StaffUpdate::getStaffId)).toList());
             }
             out.add(b.build());
         }

@@ -21,7 +21,18 @@ public final class StaffDirectory {
     private final TreeSet<String> imported = new TreeSet<>();
 
     void apply(Entry e) {
-        StaffUpdate u = e.getStaffUpdate();
+        apply(e.getStaffUpdate(), e);
+    }
+
+    /** Staff headquarters published in a catalog update: each takes the update's version. */
+    void applyCatalog(Entry e) {
+        long version = e.getCatalogUpdate().getVersion();
+        for (StaffUpdate u : e.getCatalogUpdate().getStaffList()) {
+            apply(u.toBuilder().setVersion(version).setSource("hq").build(), e);
+        }
+    }
+
+    private void apply(StaffUpdate u, Entry e) {
         StaffMember candidate = new StaffMember(u, e.getHlc(), e.getOrigin(), e.getSeq());
         if (candidate.beats(members.get(u.getStaffId()))) {
             members.put(u.getStaffId(), candidate);

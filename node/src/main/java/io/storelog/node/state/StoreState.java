@@ -59,7 +59,10 @@ public final class StoreState {
                 case GOODS_RECEIVED -> stock.add(e.getGoodsReceived().getSku(), e.getGoodsReceived().getQtyMilli());
                 case STOCK_ADJUSTED -> stock.add(e.getStockAdjusted().getSku(), e.getStockAdjusted().getDeltaMilli());
                 case STOCK_COUNTED -> stock.add(e.getStockCounted().getSku(), e.getStockCounted().getDeltaMilli());
-                case CATALOG_UPDATE -> catalog.apply(e.getCatalogUpdate(), e.getHlc(), e.getOrigin(), e.getSeq());
+                case CATALOG_UPDATE -> {
+                    catalog.apply(e.getCatalogUpdate(), e.getHlc(), e.getOrigin(), e.getSeq());
+                    staff.applyCatalog(e);
+                }
                 case SHIFT_OPENED -> {
                     openShifts.put(e.getShiftOpened().getShiftId(), e.getShiftOpened());
                     shiftBook.opened(e);
