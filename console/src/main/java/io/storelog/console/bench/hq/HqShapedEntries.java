@@ -5,6 +5,7 @@ import io.storelog.node.merge.VersionVector;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * A store's whole log in the key/value shape headquarters stores it in ({@code storelog_hq_entries}:
@@ -52,6 +53,27 @@ public final class HqShapedEntries {
                 bytes += entry.length;
                 i++;
             }
+        }
+        return new HqShapedEntries(keys, values, bytes);
+    }
+
+    /**
+     * {@code n} made-up entries of the same shape (random bytes, 60 to 1,500 long), for warming Ignite's code
+     * up before anything is timed.
+     */
+    public static HqShapedEntries synthetic(String prefix, int n, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        String[] keys = new String[n];
+        byte[][] values = new byte[n][];
+        long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            byte[] v = new byte[1 + HASH_BYTES + 60 + random.nextInt(1_441)];
+            for (int b = 1; b < v.length; b++) {
+                v[b] = (byte) random.nextInt(256);
+            }
+            keys[i] = prefix + "|" + i;
+            values[i] = v;
+            bytes += v.length - 1 - HASH_BYTES;
         }
         return new HqShapedEntries(keys, values, bytes);
     }
