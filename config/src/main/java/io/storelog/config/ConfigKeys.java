@@ -35,6 +35,14 @@ public final class ConfigKeys {
     public static final String LOG_MAX_BATCH_RECORDS = "log.max-batch-records";
     public static final String REPLICATION_ACK_REPLICAS = "replication.ack-replicas";
     public static final String REPLICATION_ACK_TIMEOUT_MS = "replication.ack-timeout-ms";
+    public static final String BARCODES_PRICE_PREFIXES = "barcodes.price-prefixes";
+    public static final String BARCODES_WEIGHT_PREFIXES = "barcodes.weight-prefixes";
+    public static final String BARCODES_ITEM_DIGITS = "barcodes.item-digits";
+    public static final String BARCODES_VALUE_DIGITS = "barcodes.value-digits";
+    public static final String BARCODES_VALUE_CHECK_DIGIT = "barcodes.value-check-digit";
+    public static final String BARCODES_WEIGHT_DECIMALS = "barcodes.weight-decimals";
+    public static final String BARCODES_PRICE_DECIMALS = "barcodes.price-decimals";
+    public static final String CURRENCY_CASH_INCREMENT = "currency.cash-increment";
 
     public static final Role DEFAULT_ROLE = Role.TILL;
     /** node.id when none is given: one per role, so a till, a server and HQ on one machine do not collide. */
@@ -65,19 +73,34 @@ public final class ConfigKeys {
     public static final int MAX_ACK_REPLICAS = 64;
     public static final int DEFAULT_ACK_TIMEOUT_MS = 50;
     public static final int MAX_ACK_TIMEOUT_MS = 60_000;
+    /** GS1 in-store (restricted circulation) prefixes 20-29 that carry a price, and those that carry a weight. */
+    public static final List<String> DEFAULT_BARCODES_PRICE_PREFIXES = List.of("22");
+    public static final List<String> DEFAULT_BARCODES_WEIGHT_PREFIXES = List.of("21");
+    /** The common layout 2F IIIII P VVVV C: five digits of item, a value check digit, four digits of value. */
+    public static final int DEFAULT_BARCODES_ITEM_DIGITS = 5;
+    public static final int DEFAULT_BARCODES_VALUE_DIGITS = 4;
+    public static final boolean DEFAULT_BARCODES_VALUE_CHECK_DIGIT = true;
+    /** Weights in kg with three decimals, i.e. grams. */
+    public static final int DEFAULT_BARCODES_WEIGHT_DECIMALS = 3;
+    /** Smallest coin in minor units; 1 means cash is paid to the minor unit (no rounding). */
+    public static final int DEFAULT_CASH_INCREMENT = 1;
+    public static final int MAX_CASH_INCREMENT = 100_000;
 
     /** Every key, in the order the README lists them. */
     public static final List<String> ALL = List.of(
             NODE_ID, NODE_ROLE, STORE_ID, STORE_KEY, STORE_TIME_ZONE, STORE_CURRENCY, STORE_TAX_CLASSES,
             DATA_DIR, HTTP_PORT, HTTP_BIND, HTTP_API_TOKEN, HTTP_MAX_BODY_BYTES, PEER_PORT, PEER_BIND, PEER_PEERS,
             HQ_URL, HQ_TOKEN, HQ_STORES_FILE, HQ_IGNITE_ADDRESSES, HQ_IGNITE_PORT, CATALOG_FILE, LOG_SEGMENT_BYTES, LOG_MAX_BATCH_RECORDS,
-            REPLICATION_ACK_REPLICAS, REPLICATION_ACK_TIMEOUT_MS);
+            REPLICATION_ACK_REPLICAS, REPLICATION_ACK_TIMEOUT_MS, BARCODES_PRICE_PREFIXES, BARCODES_WEIGHT_PREFIXES,
+            BARCODES_ITEM_DIGITS, BARCODES_VALUE_DIGITS, BARCODES_VALUE_CHECK_DIGIT, BARCODES_WEIGHT_DECIMALS,
+            BARCODES_PRICE_DECIMALS, CURRENCY_CASH_INCREMENT);
 
     /** Keys whose value is a map (name -> value) rather than a single value or a list. */
     public static final Set<String> MAP_KEYS = Set.of(STORE_TAX_CLASSES);
 
     /** Keys whose value is a list (a YAML sequence, or comma-separated text in an override). */
-    public static final Set<String> LIST_KEYS = Set.of(PEER_PEERS, HQ_IGNITE_ADDRESSES);
+    public static final Set<String> LIST_KEYS = Set.of(PEER_PEERS, HQ_IGNITE_ADDRESSES, BARCODES_PRICE_PREFIXES,
+            BARCODES_WEIGHT_PREFIXES);
 
     private static final Set<String> KEYS = Set.copyOf(ALL);
     private static final Set<String> SECTIONS = sections();

@@ -32,6 +32,18 @@ public final class BillPricer {
     private static final long BP_ONE = 10_000L;
     private static final long MILLI_ONE = 1_000L;
 
+    private final CashRounding cash;
+
+    /** A pricer whose cash pays to the minor unit. */
+    public BillPricer() {
+        this(CashRounding.NONE);
+    }
+
+    /** A pricer that rounds the cash that settles a bill with {@code cash}. */
+    public BillPricer(CashRounding cash) {
+        this.cash = Objects.requireNonNull(cash, "cash");
+    }
+
     /**
      * Prices {@code request}. Fills everything but till, number, business_day, currency and
      * catalog_version, which the caller knows and the pricer does not.
@@ -109,7 +121,7 @@ public final class BillPricer {
                 .setTaxClass(taxClass).setRateBp(rate).setNet(sums[0]).setTax(sums[1]))));
         bill.setTotal(total).setTax(tax);
 
-        applyTenders(bill, request.tenders(), total);
+        applyTenders(bill, request.tenders(), total, cash);
         return bill;
     }
 
@@ -129,6 +141,11 @@ public final class BillPricer {
             throw new StoreLogException(ErrorCode.UNKNOWN_SKU, where + ": unknown SKU " + request.sku());
         }
         PricedProduct product = found.get();
+        if (request.embeddedPrice() != null) {
+            // A GS1 in-store code printed the price of this pack; the catalog's price does not apply.
+            product = new PricedProduct(product.sku(), product.name(), request.embeddedPrice(), product.taxClass(),
+                    product.taxRateBp(), product.unit(), product.version());
+        }
         Unit unit = product.unit();
         if (unit == Unit.EACH) {
             if (request.qtyMilli() % MILLI_ONE != 0) {
@@ -208,7 +225,7 @@ public final class BillPricer {
         return Math.min(amount, base);
     }
 
-    private static void applyTenders(BillCommitted.Builder bill, List<TenderRequest> tenders, long total) {
+    private static void applyTenders(BillCommitted.Builder bill, List<TenderRequest> tenders, long total, CashRounding cash) {
         long due = total;
         long change = 0;
         List<TenderRequest> list = tenders == null ? List.of() : tenders;
@@ -234,7 +251,14 @@ public final class BillPricer {
             }
             long applied;
             long tendered;
-            if (t.amount() == null) {
+            CashRounding.Settlement settles = type == TenderType.CASH ? cash.settle(due, t.amount(), where) : null;
+            if (settles != null) {
+                // Cash that settles the bill pays the due exactly; the rounding is recorded beside it.
+                applied = due;
+                tendered = settles.tendered();
+                change = settles.change();
+                bill.setCashRounding(settles.rounding());
+            } else if (t.amount() == null) {
                 applied = due;
                 tendered = due;
             } else {
@@ -343,6 +367,9 @@ public final class BillPricer {
                     .setProductVersion(product.version());
             if (request.discount() != null) {
                 b.setDiscount(discountProto(request.discount()));
+            }
+            if (request.barcode() != null) {
+                b.setBarcode(request.barcode()).setPriceEmbedded(request.embeddedPrice() != null);
             }
             return b.build();
         }
