@@ -364,7 +364,8 @@ public final class BillPricer {
                     .setBillDiscountShare(billShare)
                     .setNet(net)
                     .setTax(tax)
-                    .setProductVersion(product.version());
+                    .setProductVersion(product.version())
+                    .setUnit(product.unit());
             if (request.discount() != null) {
                 b.setDiscount(discountProto(request.discount()));
             }

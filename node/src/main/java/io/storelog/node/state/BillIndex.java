@@ -23,6 +23,9 @@ final class BillIndex {
     private final Map<String, String> refundIdByClientId = new HashMap<>();
     private final SetHash billHash = new SetHash();
     private final SetHash refundHash = new SetHash();
+    /** Receipt reprint entry id -> bill id; sorted, so the digest reads it in one order everywhere. */
+    private final java.util.TreeMap<String, String> reprints = new java.util.TreeMap<>();
+    private final Map<String, Integer> reprintCounts = new HashMap<>();
 
     void addBill(BillSummary bill) {
         byId.put(bill.id(), bill);
@@ -38,6 +41,20 @@ final class BillIndex {
             refundIdByClientId.merge(refund.getClientRefundId(), refundId, (a, b) -> a.compareTo(b) <= 0 ? a : b);
         }
         refundHash.add(refundId + "|" + refund.getBillId() + "|" + refund.getTotal() + "|" + refund.getTax());
+    }
+
+    void addReprint(String reprintId, String billId) {
+        if (reprints.put(reprintId, billId) == null) {
+            reprintCounts.merge(billId, 1, Integer::sum);
+        }
+    }
+
+    int reprintsOf(String billId) {
+        return reprintCounts.getOrDefault(billId, 0);
+    }
+
+    Map<String, String> reprints() {
+        return reprints;
     }
 
     void addVoid(String billId) {
@@ -119,6 +136,11 @@ final class BillIndex {
         }
         billHash.writeTo(out);
         refundHash.writeTo(out);
+        out.writeInt(reprints.size());
+        for (Map.Entry<String, String> e : reprints.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeUTF(e.getValue());
+        }
     }
 
     void readFrom(java.io.DataInputStream in) throws java.io.IOException {
@@ -149,6 +171,9 @@ final class BillIndex {
         }
         billHash.readFrom(in);
         refundHash.readFrom(in);
+        for (int n = in.readInt(); n > 0; n--) {
+            addReprint(in.readUTF(), in.readUTF());
+        }
     }
 
     SetHash billHash() {

@@ -59,6 +59,7 @@ public final class StoreState {
                 case CATALOG_UPDATE -> catalog.apply(e.getCatalogUpdate(), e.getHlc(), e.getOrigin(), e.getSeq());
                 case SHIFT_OPENED -> openShifts.put(e.getShiftOpened().getShiftId(), e.getShiftOpened());
                 case SHIFT_CLOSED -> closedShifts.put(e.getShiftClosed().getShiftId(), e.getShiftClosed());
+                case RECEIPT_REPRINTED -> bills.addReprint(id, e.getReceiptReprinted().getBillId());
                 case CONFLICT -> {
                     frozen.merge(e.getConflict().getOrigin(), e.getConflict().getSeq(), Math::min);
                     frozenView = java.util.Map.copyOf(frozen);
@@ -207,7 +208,7 @@ public final class StoreState {
         for (BillLine line : b.getLinesList()) {
             stock.add(line.getSku(), -line.getQtyMilli());
         }
-        sales.bill(b.getBusinessDay(), b.getTill(), b.getTotal(), b.getTax(), b.getTendersList());
+        sales.bill(b.getBusinessDay(), b.getTill(), b.getTotal(), b.getTax(), b.getCashRounding(), b.getTendersList());
         bills.addBill(new BillSummary(id, position, b.getClientBillId(), b.getTill(), b.getNumber(),
                 b.getBusinessDay(), b.getTotal(), b.getTax(), e.getHlc().getWallMs()));
     }
@@ -216,7 +217,7 @@ public final class StoreState {
         for (RefundLine line : r.getLinesList()) {
             stock.add(line.getSku(), line.getQtyMilli());
         }
-        sales.refund(r.getBusinessDay(), r.getTill(), r.getTotal(), r.getTendersList());
+        sales.refund(r.getBusinessDay(), r.getTill(), r.getTotal(), r.getCashRounding(), r.getTendersList());
         bills.addRefund(id, r);
     }
 
@@ -271,6 +272,11 @@ public final class StoreState {
     /** Refunds filed against a bill so far. */
     public List<BillRefunded> refundsOf(String billId) {
         return read(() -> bills.refundsOf(billId));
+    }
+
+    /** How many receipt copies of a bill were printed (reprint entries folded), on any lane. */
+    public int reprintsOf(String billId) {
+        return read(() -> bills.reprintsOf(billId));
     }
 
     /** Whether a bill has been voided. */
