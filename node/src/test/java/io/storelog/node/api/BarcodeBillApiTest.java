@@ -177,6 +177,23 @@ class BarcodeBillApiTest {
         assertThat(tenders).isEqualTo(sales.get("total").asLong());
     }
 
+    @Test
+    void refundingAllOfACashRoundedBillInCashPaysBackWhatTheCashPaid() {
+        JsonNode sale = bill(3, cashTender(1000L)); // 3.87 -> 3.85 in cash (-2), change 6.15
+        long cashPaid = sale.get("tenders").get(0).get("tendered").asLong() - sale.get("change").asLong();
+
+        Response rf = api.post("/api/bills/" + sale.get("id").asText() + "/refund",
+                ApiClient.object().put("clientRefundId", UUID.randomUUID().toString()).put("tender", "cash"));
+        Response byCard = api.post("/api/bills/" + bill(3, cashTender(null)).get("id").asText() + "/refund",
+                ApiClient.object().put("clientRefundId", UUID.randomUUID().toString()).put("tender", "card"));
+
+        assertThat(cashPaid).isEqualTo(385);
+        assertThat(rf.body().get("total").asLong()).isEqualTo(387);
+        assertThat(rf.body().get("total").asLong() + rf.body().get("cashRounding").asLong()).isEqualTo(cashPaid);
+        // a card refund pays exactly
+        assertThat(byCard.body().get("cashRounding").asLong()).isZero();
+    }
+
     private JsonNode bill(int milks, ObjectNode... tenders) {
         ObjectNode body = cart();
         body.putArray("lines").addObject().put("sku", "MILK-1L").put("qty", milks);
