@@ -42,6 +42,14 @@ public final class ConfigKeys {
     public static final String STAFF_MAX_PIN_FAILURES = "staff.max-pin-failures";
     public static final String STAFF_LOCKOUT_SECONDS = "staff.lockout-seconds";
     public static final String APPROVALS_DISCOUNT_LIMIT_PERCENT = "approvals.discount-limit-percent";
+    public static final String BARCODES_PRICE_PREFIXES = "barcodes.price-prefixes";
+    public static final String BARCODES_WEIGHT_PREFIXES = "barcodes.weight-prefixes";
+    public static final String BARCODES_ITEM_DIGITS = "barcodes.item-digits";
+    public static final String BARCODES_VALUE_DIGITS = "barcodes.value-digits";
+    public static final String BARCODES_VALUE_CHECK_DIGIT = "barcodes.value-check-digit";
+    public static final String BARCODES_WEIGHT_DECIMALS = "barcodes.weight-decimals";
+    public static final String BARCODES_PRICE_DECIMALS = "barcodes.price-decimals";
+    public static final String CURRENCY_CASH_INCREMENT = "currency.cash-increment";
 
     public static final Role DEFAULT_ROLE = Role.TILL;
     /** node.id when none is given: one per role, so a till, a server and HQ on one machine do not collide. */
@@ -87,6 +95,18 @@ public final class ConfigKeys {
     public static final int DEFAULT_LOCKOUT_SECONDS = 300;
     public static final int MAX_LOCKOUT_SECONDS = 24 * 60 * 60;
     public static final String DEFAULT_DISCOUNT_LIMIT_PERCENT = "10";
+    /** GS1 in-store (restricted circulation) prefixes 20-29 that carry a price, and those that carry a weight. */
+    public static final List<String> DEFAULT_BARCODES_PRICE_PREFIXES = List.of("22");
+    public static final List<String> DEFAULT_BARCODES_WEIGHT_PREFIXES = List.of("21");
+    /** The common layout 2F IIIII P VVVV C: five digits of item, a value check digit, four digits of value. */
+    public static final int DEFAULT_BARCODES_ITEM_DIGITS = 5;
+    public static final int DEFAULT_BARCODES_VALUE_DIGITS = 4;
+    public static final boolean DEFAULT_BARCODES_VALUE_CHECK_DIGIT = true;
+    /** Weights in kg with three decimals, i.e. grams. */
+    public static final int DEFAULT_BARCODES_WEIGHT_DECIMALS = 3;
+    /** Smallest coin in minor units; 1 means cash is paid to the minor unit (no rounding). */
+    public static final int DEFAULT_CASH_INCREMENT = 1;
+    public static final int MAX_CASH_INCREMENT = 100_000;
 
     /** Every key, in the order the README lists them. */
     public static final List<String> ALL = List.of(
@@ -95,13 +115,17 @@ public final class ConfigKeys {
             HQ_URL, HQ_TOKEN, HQ_STORES_FILE, HQ_IGNITE_ADDRESSES, HQ_IGNITE_PORT, CATALOG_FILE, LOG_SEGMENT_BYTES, LOG_MAX_BATCH_RECORDS,
             LOG_ARCHIVE_AFTER_DAYS,
             REPLICATION_ACK_REPLICAS, REPLICATION_ACK_TIMEOUT_MS, STAFF_BOOTSTRAP_FILE, STAFF_PIN_ITERATIONS,
-            STAFF_SESSION_MINUTES, STAFF_MAX_PIN_FAILURES, STAFF_LOCKOUT_SECONDS, APPROVALS_DISCOUNT_LIMIT_PERCENT);
+            STAFF_SESSION_MINUTES, STAFF_MAX_PIN_FAILURES, STAFF_LOCKOUT_SECONDS, APPROVALS_DISCOUNT_LIMIT_PERCENT,
+            BARCODES_PRICE_PREFIXES, BARCODES_WEIGHT_PREFIXES,
+            BARCODES_ITEM_DIGITS, BARCODES_VALUE_DIGITS, BARCODES_VALUE_CHECK_DIGIT, BARCODES_WEIGHT_DECIMALS,
+            BARCODES_PRICE_DECIMALS, CURRENCY_CASH_INCREMENT);
 
     /** Keys whose value is a map (name -> value) rather than a single value or a list. */
     public static final Set<String> MAP_KEYS = Set.of(STORE_TAX_CLASSES);
 
     /** Keys whose value is a list (a YAML sequence, or comma-separated text in an override). */
-    public static final Set<String> LIST_KEYS = Set.of(PEER_PEERS, HQ_IGNITE_ADDRESSES);
+    public static final Set<String> LIST_KEYS = Set.of(PEER_PEERS, HQ_IGNITE_ADDRESSES, BARCODES_PRICE_PREFIXES,
+            BARCODES_WEIGHT_PREFIXES);
 
     private static final Set<String> KEYS = Set.copyOf(ALL);
     private static final Set<String> SECTIONS = sections();

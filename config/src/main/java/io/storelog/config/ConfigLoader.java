@@ -48,14 +48,17 @@ public final class ConfigLoader {
     }
 
     private static NodeConfig build(RawConfig raw) {
+        StoreSection store = StoreSection.read(raw);
         return new NodeConfig(
                 NodeSection.read(raw),
-                StoreSection.read(raw),
+                store,
                 HttpSection.read(raw),
                 PeerSection.read(raw),
                 HqSection.read(raw),
                 LogSection.read(raw),
                 ReplicationSection.read(raw),
-                StaffSection.read(raw));
+                StaffSection.read(raw),
+                BarcodeSection.read(raw, store.currencyExponent()),
+                CurrencySection.read(raw));
     }
 }

@@ -8,7 +8,8 @@ import java.util.Optional;
  * {@link ConfigLoader}, which checks each value and then, here, the combinations of values.
  */
 public record NodeConfig(NodeSection node, StoreSection store, HttpSection http, PeerSection peer,
-                         HqSection hq, LogSection log, ReplicationSection replication, StaffSection staff) {
+                         HqSection hq, LogSection log, ReplicationSection replication, StaffSection staff,
+                         BarcodeSection barcodes, CurrencySection currency) {
     public NodeConfig {
         Checks.notNull("node", node);
         Checks.notNull("store", store);
@@ -18,6 +19,8 @@ public record NodeConfig(NodeSection node, StoreSection store, HttpSection http,
         Checks.notNull("log", log);
         Checks.notNull("replication", replication);
         Checks.notNull("staff", staff);
+        Checks.notNull("barcodes", barcodes);
+        Checks.notNull("currency", currency);
         checkCombinations(node.role(), store, http, peer, hq);
     }
 

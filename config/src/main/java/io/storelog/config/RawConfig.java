@@ -43,6 +43,11 @@ final class RawConfig {
         throw ConfigException.invalid(key, "expects a single value, not a " + (v instanceof List ? "list" : "map"));
     }
 
+    /** Whether the key was given at all (an empty list counts: it says "none"). */
+    boolean has(String key) {
+        return values.get(key) != null;
+    }
+
     String text(String key, String def) {
         return text(key).orElse(def);
     }

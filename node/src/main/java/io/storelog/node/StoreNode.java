@@ -6,6 +6,9 @@ import io.storelog.config.NodeConfig;
 import io.storelog.config.catalog.CatalogCsv;
 import io.storelog.config.catalog.CatalogItem;
 import io.storelog.node.api.HttpApiServer;
+import io.storelog.node.barcode.BarcodeDecoder;
+import io.storelog.node.barcode.BarcodeResolver;
+import io.storelog.node.billing.CashRounding;
 import io.storelog.node.clock.HybridLogicalClock;
 import io.storelog.node.leader.LeaderService;
 import io.storelog.node.log.DataDirectory;
@@ -14,6 +17,7 @@ import io.storelog.node.log.LogOptions;
 import io.storelog.node.log.LogStorage;
 import io.storelog.node.log.RecoveryReport;
 import io.storelog.node.merge.MergedLog;
+import io.storelog.node.receipt.Receipts;
 import io.storelog.node.service.BillService;
 import io.storelog.node.replication.ReplicationOptions;
 import io.storelog.node.replication.Replicator;
@@ -23,6 +27,7 @@ import io.storelog.node.service.CartService;
 import io.storelog.node.service.CatalogImporter;
 import io.storelog.node.service.ConflictRecorder;
 import io.storelog.node.service.StockService;
+import io.storelog.node.state.CatalogProduct;
 import io.storelog.node.state.StoreState;
 import io.storelog.config.StaffSection;
 import io.storelog.node.service.VoidService;
@@ -63,6 +68,8 @@ public final class StoreNode implements AutoCloseable {
     private DataDirectory dataDir;
     private RecoveryReport recovery;
     private BillService bills;
+    private BarcodeResolver barcodes;
+    private Receipts receipts;
     private StockService stock;
     private CartService carts;
     private VoidService voids;
@@ -129,8 +136,12 @@ public final class StoreNode implements AutoCloseable {
             replicator.start(newIncarnation || dataDir.isNew());
             gate = replicator::awaitReplicas;
         }
+        barcodes = new BarcodeResolver(new BarcodeDecoder(config.barcodes(), config.store().currencyExponent()),
+                code -> state.productByBarcode(code).map(CatalogProduct::product));
         bills = new BillService(log, state, config.node().id(), config.store().currency().getCurrencyCode(), calendar,
-                gate, this::ready, meters);
+                gate, this::ready, meters, barcodes, new CashRounding(config.currency().cashIncrement()));
+        receipts = new Receipts(bills, state, config.store().id(), config.store().timeZone(), config.store().currencyExponent(),
+                log::origin, (origin, seq) -> replicator == null ? 0 : replicator.peersHolding(origin, seq));
         stock = new StockService(log, state);
         carts = new CartService(log, state, config.node().id(), gate, this::ready, java.util.Optional.ofNullable(replicator),
                 CART_OWNER_TIMEOUT_MILLIS);
@@ -207,7 +218,17 @@ public final class StoreNode implements AutoCloseable {
         return log;
     }
 
-    /** Bills and refunds. */
+    /** Receipts of stored bills, and their reprints. */
+    public Receipts receipts() {
+        return receipts;
+    }
+
+    /** Scanned barcodes to catalog products, with the store's in-store layout. */
+    public BarcodeResolver barcodes() {
+        return barcodes;
+    }
+
+    /** Bills, refunds and receipt reprints of this till. */
     public BillService bills() {
         return bills;
     }

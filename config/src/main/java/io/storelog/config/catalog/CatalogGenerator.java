@@ -17,7 +17,9 @@ import java.util.Set;
 /**
  * Makes a realistic, reproducible supermarket catalog: the same count and seed always give the same
  * file, so a benchmark run can be repeated and the committed demo catalog regenerated. Packaged goods
- * get unique EAN-13 barcodes; loose produce and deli goods are sold by the kg without a barcode.
+ * get unique EAN-13 barcodes; loose produce is sold by the kg without a barcode, weighed on the till's
+ * scale; deli goods sold "by weight" are packed and labelled at the counter, so they carry a GS1 in-store
+ * weight barcode (prefix 21) whose catalog form has the weight digits zero.
  */
 public final class CatalogGenerator {
     /** Seed of the committed {@code config/demo-catalog.csv}. */
@@ -26,6 +28,20 @@ public final class CatalogGenerator {
     public static final int DEMO_COUNT = 300;
     /** Generated prices are in cents: the word lists' ranges are written for a two-decimal currency. */
     public static final int CURRENCY_EXPONENT = 2;
+    /** Prefix of the in-store weight barcodes of deli goods (the default of barcodes.weight-prefixes). */
+    public static final String IN_STORE_WEIGHT_PREFIX = "21";
+    /** Item references of in-store codes have five digits, so only the first 99,999 SKUs can have one. */
+    private static final int MAX_IN_STORE_ITEM = 99_999;
+    /**
+     * Products labelled in the store with their price in the barcode (prefix 22, the default of
+     * barcodes.price-prefixes), appended to the demo catalog so the demo can scan one; the catalog price
+     * is the usual price, the label's price is what is billed.
+     */
+    public static final List<CatalogItem> DEMO_PRICE_LABELLED = List.of(
+            new CatalogItem("SKU-900001", Ean13.withCheckDigit("229000100000"), "Antipasti Tray (price on label)", 699,
+                    "reduced", ItemUnit.EACH),
+            new CatalogItem("SKU-900002", Ean13.withCheckDigit("229000200000"), "Store-Baked Fruit Tart (price on label)", 1249,
+                    "reduced", ItemUnit.EACH));
     /** A bound that keeps generation (and the barcode space per brand) sane. */
     public static final int MAX_COUNT = 5_000_000;
 
@@ -61,9 +77,24 @@ public final class CatalogGenerator {
         return items;
     }
 
+    /** The committed demo catalog: the generated products plus {@link #DEMO_PRICE_LABELLED}. */
+    public static List<CatalogItem> demo() {
+        List<CatalogItem> items = new ArrayList<>(generate(DEMO_COUNT, DEMO_SEED));
+        items.addAll(DEMO_PRICE_LABELLED);
+        return items;
+    }
+
     /** Writes a generated catalog as CSV; the file appears whole or not at all (written aside, then moved). */
     public static void write(int count, long seed, Path out) throws IOException {
-        List<CatalogItem> items = generate(count, seed);
+        write(generate(count, seed), out);
+    }
+
+    /** Writes the demo catalog ({@link #demo()}) to {@code out}. */
+    public static void writeDemo(Path out) throws IOException {
+        write(demo(), out);
+    }
+
+    private static void write(List<CatalogItem> items, Path out) throws IOException {
         Path dir = out.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, out.getFileName().toString(), ".tmp");
@@ -77,8 +108,15 @@ public final class CatalogGenerator {
         }
     }
 
-    /** {@code CatalogGenerator COUNT [SEED] [OUT]}: writes to OUT, or to standard output when OUT is absent or "-". */
+    /**
+     * {@code CatalogGenerator COUNT [SEED] [OUT]}: writes to OUT, or to standard output when OUT is absent or "-";
+     * {@code CatalogGenerator demo OUT} writes the demo catalog.
+     */
     public static void main(String[] args) throws IOException {
+        if (args.length == 2 && args[0].equals("demo")) {
+            writeDemo(Path.of(args[1]));
+            return;
+        }
         int count;
         long seed;
         try {
@@ -109,9 +147,17 @@ public final class CatalogGenerator {
             name = name(brand, line, category.suffix());
         }
         names.add(name);
-        String barcode = category.unit() == ItemUnit.KG ? "" : barcode(brand);
+        String barcode = category.unit() == ItemUnit.KG ? weighedBarcode(category, index) : barcode(brand);
         return new CatalogItem(String.format(Locale.ROOT, "SKU-%06d", index), barcode, name, price(line), category.taxClass(),
                 category.unit());
+    }
+
+    /** Deli goods packed at the counter: 21 + item reference (the SKU number) + zero weight digits + check digit. */
+    private static String weighedBarcode(ProductCategory category, int index) {
+        if (!category.suffix().equals("by weight") || index > MAX_IN_STORE_ITEM) {
+            return "";
+        }
+        return Ean13.withCheckDigit(IN_STORE_WEIGHT_PREFIX + String.format(Locale.ROOT, "%05d", index) + "00000");
     }
 
     private ProductCategory pickCategory() {

@@ -38,7 +38,12 @@ class CatalogGeneratorTest {
         List<String> barcodes = items.stream().map(CatalogItem::barcode).filter(b -> !b.isEmpty()).toList();
         assertThat(new HashSet<>(barcodes)).hasSameSizeAs(barcodes);
         assertThat(barcodes).allMatch(Ean13::isValid);
-        assertThat(items).allMatch(i -> i.unit() == ItemUnit.KG ? i.barcode().isEmpty() : i.barcode().length() == 13);
+        // Loose produce is weighed at the till; deli goods packed at the counter carry an in-store weight code.
+        assertThat(items).filteredOn(i -> i.unit() == ItemUnit.KG && i.name().endsWith(" loose"))
+                .isNotEmpty().allMatch(i -> i.barcode().isEmpty());
+        assertThat(items).filteredOn(i -> i.name().endsWith(" by weight")).isNotEmpty()
+                .allMatch(i -> i.barcode().equals(Ean13.withCheckDigit("21" + i.sku().substring(5) + "00000")));
+        assertThat(items).filteredOn(i -> i.unit() == ItemUnit.EACH).allMatch(i -> i.barcode().length() == 13);
 
         Path out = dir.resolve("big").resolve("catalog-50k.csv");
         CatalogGenerator.write(50_000, 2024, out);
@@ -61,14 +66,16 @@ class CatalogGeneratorTest {
     void demoCatalogIsTheGeneratorsOutputAndHasWhatTheDemoNeeds() throws IOException {
         List<CatalogItem> demo = CatalogCsv.read(DEMO, 2);
         StringWriter expected = new StringWriter();
-        CatalogCsv.write(CatalogGenerator.generate(CatalogGenerator.DEMO_COUNT, CatalogGenerator.DEMO_SEED), expected, 2);
+        CatalogCsv.write(CatalogGenerator.demo(), expected, 2);
 
         assertThat(Files.readString(DEMO))
                 .as("config/demo-catalog.csv is stale; regenerate it with "
-                        + "CatalogGenerator.main(\"%d\", \"%d\", \"config/demo-catalog.csv\")",
-                        CatalogGenerator.DEMO_COUNT, CatalogGenerator.DEMO_SEED)
+                        + "CatalogGenerator.main(\"demo\", \"config/demo-catalog.csv\")")
                 .isEqualTo(expected.toString());
-        assertThat(demo).hasSize(300);
+        assertThat(demo).hasSize(CatalogGenerator.DEMO_COUNT + CatalogGenerator.DEMO_PRICE_LABELLED.size());
+        // What the barcode demo scans: a weighed deli pack (prefix 21) and a price-labelled pack (prefix 22).
+        assertThat(demo).anyMatch(i -> i.unit() == ItemUnit.KG && i.barcode().startsWith("21") && Ean13.isValid(i.barcode()));
+        assertThat(demo).anyMatch(i -> i.unit() == ItemUnit.EACH && i.barcode().startsWith("22") && Ean13.isValid(i.barcode()));
         Set<String> taxClasses = demo.stream().map(CatalogItem::taxClass).collect(Collectors.toSet());
         assertThat(taxClasses).containsExactlyInAnyOrder("standard", "reduced", "zero");
         assertThat(demo).filteredOn(i -> i.unit() == ItemUnit.KG).hasSizeGreaterThanOrEqualTo(10)

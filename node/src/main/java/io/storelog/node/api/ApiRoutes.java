@@ -8,13 +8,18 @@ import io.storelog.config.Secret;
 import io.storelog.node.ErrorCode;
 import io.storelog.node.StoreLogException;
 import io.storelog.node.StoreNode;
+import io.storelog.node.barcode.BarcodeKind;
+import io.storelog.node.barcode.ResolvedBarcode;
 import io.storelog.node.billing.BillRequest;
+import io.storelog.node.billing.Rounding;
 import io.storelog.node.merge.MergedLog;
+import io.storelog.node.promotion.HeldPromotion;
+import io.storelog.node.promotion.PromotionRules;
+import io.storelog.node.receipt.EscPosReceipt;
+import io.storelog.node.receipt.Receipt;
 import io.storelog.node.state.BillSummary;
 import io.storelog.node.staff.ApprovalNeeded;
 import io.storelog.node.staff.ApprovalRequest;
-import io.storelog.node.promotion.HeldPromotion;
-import io.storelog.node.promotion.PromotionRules;
 import io.storelog.node.state.StateDigest;
 import io.storelog.node.state.TillSales;
 import io.storelog.protocol.Entry;
@@ -108,6 +113,12 @@ public final class ApiRoutes implements Router {
         if (m.equals("GET") && s.size() == 3 && s.get(1).equals("bills")) {
             return done(json(200, bill(s.get(2))));
         }
+        if (m.equals("GET") && s.size() == 4 && s.get(1).equals("bills") && s.get(3).equals("receipt")) {
+            return done(receipt(node.receipts().original(s.get(2)), r.param("format")));
+        }
+        if (m.equals("POST") && s.size() == 4 && s.get(1).equals("bills") && s.get(3).equals("reprint")) {
+            return reprint(s.get(2), r);
+        }
         if (m.equals("POST") && s.size() == 4 && s.get(1).equals("bills") && s.get(3).equals("refund")) {
             return refund(s.get(2), r);
         }
@@ -181,12 +192,35 @@ public final class ApiRoutes implements Router {
                 .thenApply(e -> json(201, BillJson.renderRefund(e)));
     }
 
+    private CompletableFuture<ApiResponse> reprint(String billId, ApiRequest r) {
+        String format = r.param("format");
+        checkFormat(format);
+        JsonNode body = r.body().length == 0 ? Json.object() : Json.parseObject(r.body());
+        return node.receipts().reprint(billId, Json.optText(body, "reason", ""), staff.actor(r, body))
+                .thenApply(receipt -> receipt(receipt, format));
+    }
+
+    private static ApiResponse receipt(Receipt receipt, String format) {
+        checkFormat(format);
+        if ("escpos".equals(format)) {
+            return new ApiResponse(200, "application/octet-stream", EscPosReceipt.encode(receipt));
+        }
+        return ApiResponse.text(200, "text/plain; charset=utf-8", receipt.text());
+    }
+
+    private static void checkFormat(String format) {
+        if (format != null && !format.equals("text") && !format.equals("escpos")) {
+            throw new StoreLogException(ErrorCode.BAD_REQUEST, "format '" + format + "' is not text or escpos");
+        }
+    }
+
     private ObjectNode bill(String id) {
         Entry e = node.bills().bill(id).orElseThrow(() -> new StoreLogException(ErrorCode.NOT_FOUND, "bill " + id + " not found"));
         ObjectNode o = BillJson.render(e, exponent);
         ArrayNode refunds = o.putArray("refunds");
         node.state().refundsOf(id).forEach(rf -> refunds.addObject().put("total", rf.getTotal()).put("businessDay", rf.getBusinessDay()));
         o.put("voided", node.state().isVoided(id));
+        o.put("reprints", node.state().reprintsOf(id));
         return o;
     }
 
@@ -230,8 +264,18 @@ public final class ApiRoutes implements Router {
             return arr;
         }
         long now = node.clock().wallMs();
+        String scannedSku = null;
+        if (q.trim().matches("([0-9]+\\*)?[0-9]{8,13}")) {
+            try {
+                ResolvedBarcode found = node.barcodes().resolve(q.trim());
+                scannedSku = found.product().getSku();
+                scanned(arr.addObject(), found);
+            } catch (StoreLogException notABarcodeHere) {
+                // A search is lenient: digits that are no valid barcode may still match a SKU or a name.
+            }
+        }
         for (Product p : node.state().searchCatalog(q, SEARCH_LIMIT)) {
-            if (!p.getActive()) {
+            if (!p.getActive() || p.getSku().equals(scannedSku)) {
                 continue;
             }
             // The price in effect now: a scheduled price change this lane holds shows from its instant on.
@@ -259,18 +303,43 @@ public final class ApiRoutes implements Router {
         return o;
     }
 
+    /** A product found by a scan, with what the barcode carried and the amount a line of it bills. */
+    private void scanned(ObjectNode o, ResolvedBarcode found) {
+        Product p = found.product();
+        o.put("sku", p.getSku()).put("barcode", p.getBarcode()).put("name", p.getName()).put("price", p.getPrice())
+                .put("unit", p.getUnit().name().toLowerCase(Locale.ROOT)).put("taxClass", p.getTaxClass());
+        ObjectNode scan = o.putObject("scanned");
+        scan.put("code", found.barcode().code());
+        scan.put("kind", switch (found.barcode().kind()) {
+            case TRADE_ITEM -> "item";
+            case EMBEDDED_PRICE -> "price";
+            case EMBEDDED_WEIGHT -> "weight";
+        });
+        scan.put("qty", Json.qty(found.qtyMilli()));
+        if (found.embeddedPrice() != null) {
+            scan.put("embeddedPrice", found.embeddedPrice());
+        }
+        if (found.barcode().kind() == BarcodeKind.EMBEDDED_WEIGHT) {
+            scan.put("weight", Json.qty(found.barcode().value()));
+        }
+        long unitPrice = found.embeddedPrice() != null ? found.embeddedPrice() : p.getPrice();
+        scan.put("gross", Rounding.mulDivHalfUp(found.qtyMilli(), unitPrice, 1000));
+    }
+
     private ObjectNode sales(String dayText) {
         String day = dayText == null ? node.calendar().dayOf(node.clock().wallMs()) : validDay(dayText);
         ObjectNode o = Json.object().put("day", day);
         ObjectNode byTill = o.putObject("byTill");
         long total = 0;
         long bills = 0;
+        long cashRounding = 0;
         for (Map.Entry<String, TillSales> e : node.state().salesByTill(day).entrySet()) {
             TillSales t = e.getValue();
             byTill.putObject(e.getKey()).put("bills", t.bills()).put("total", t.total()).put("tax", t.tax())
                     .put("refunds", t.refunds()).put("refundTotal", t.refundTotal()).put("voids", t.voids())
-                    .put("voidTotal", t.voidTotal()).put("net", t.net());
+                    .put("voidTotal", t.voidTotal()).put("net", t.net()).put("cashRounding", t.cashRounding());
             total += t.net();
+            cashRounding += t.cashRounding();
             bills += t.bills();
         }
         ObjectNode byTender = o.putObject("byTender");
@@ -278,6 +347,8 @@ public final class ApiRoutes implements Router {
         tenders.forEach(byTender::put);
         o.put("bills", bills);
         o.put("total", total);
+        // Cash tenders plus this is the cash the drawers took: cash settled to the coin, not the cent.
+        o.put("cashRounding", cashRounding);
         return o;
     }
 

@@ -44,6 +44,11 @@ final class BillJson {
             if (!l.isObject()) {
                 throw bad("lines[" + i + "] must be an object");
             }
+            JsonNode barcode = l.get("barcode");
+            if (barcode != null && !barcode.isNull()) {
+                lineRequests.add(scannedLine(l, where));
+                continue;
+            }
             long qty = Json.quantityMilli(l, "qty", where);
             Long priceOverride = Json.optInteger(l, "priceOverride", where);
             if (priceOverride != null && priceOverride < 0) {
@@ -70,6 +75,22 @@ final class BillJson {
         }
         return new BillRequest(clientBillId, lineRequests, discount(body.get("discount"), "discount"), tenderRequests,
                 Json.optText(body, "customer", ""), Json.optText(body, "cashier", ""));
+    }
+
+    /** A line asked for by barcode: {@code qty} is optional (one piece, or the weight in the code). */
+    private static LineRequest scannedLine(JsonNode l, String where) {
+        if (l.hasNonNull("sku")) {
+            throw bad(where + "sku and " + where + "barcode: give one of them, not both");
+        }
+        String code = Json.text(l, "barcode", where);
+        long qty = 0;
+        if (l.hasNonNull("qty")) {
+            qty = Json.quantityMilli(l, "qty", where);
+            if (qty <= 0) {
+                throw bad(where + "qty must be positive");
+            }
+        }
+        return LineRequest.scanned(code, qty, discount(l.get("discount"), where + "discount"));
     }
 
     static List<RefundLineRequest> parseRefundLines(JsonNode body) {
@@ -166,6 +187,10 @@ final class BillJson {
             ln.put("taxClass", l.getTaxClass());
             ln.put("taxRateBp", l.getTaxRateBp());
             ln.put("tax", l.getTax());
+            if (!l.getBarcode().isEmpty()) {
+                ln.put("barcode", l.getBarcode());
+                ln.put("priceEmbedded", l.getPriceEmbedded());
+            }
         }
         ArrayNode promotions = o.putArray("promotions");
         for (AppliedPromotion a : b.getPromotionsList()) {
@@ -180,6 +205,7 @@ final class BillJson {
         }
         o.set("tenders", tenders(b.getTendersList()));
         o.put("change", b.getChange());
+        o.put("cashRounding", b.getCashRounding());
         o.put("catalogVersion", b.getCatalogVersion());
         o.put("totalText", Decimals.formatMinor(b.getTotal(), exponent));
         return o;
@@ -201,6 +227,7 @@ final class BillJson {
         o.put("total", r.getTotal());
         o.put("tax", r.getTax());
         o.set("tenders", tenders(r.getTendersList()));
+        o.put("cashRounding", r.getCashRounding());
         o.put("reason", r.getReason());
         o.put("cashier", e.getActor());
         o.put("approver", r.getApprover());

@@ -39,6 +39,18 @@ public final class BillPricer {
     private static final long BP_ONE = 10_000L;
     private static final long MILLI_ONE = 1_000L;
 
+    private final CashRounding cash;
+
+    /** A pricer whose cash pays to the minor unit. */
+    public BillPricer() {
+        this(CashRounding.NONE);
+    }
+
+    /** A pricer that rounds the cash that settles a bill with {@code cash}. */
+    public BillPricer(CashRounding cash) {
+        this.cash = Objects.requireNonNull(cash, "cash");
+    }
+
     /**
      * Prices {@code request} with no promotions. Fills everything but till, number, business_day, currency and
      * catalog_version, which the caller knows and the pricer does not.
@@ -138,7 +150,7 @@ public final class BillPricer {
                 .setTaxClass(taxClass).setRateBp(rate).setNet(sums[0]).setTax(sums[1]))));
         bill.setTotal(total).setTax(tax);
 
-        applyTenders(bill, request.tenders(), total);
+        applyTenders(bill, request.tenders(), total, cash);
         return bill;
     }
 
@@ -157,7 +169,14 @@ public final class BillPricer {
         if (found == null || found.isEmpty()) {
             throw new StoreLogException(ErrorCode.UNKNOWN_SKU, where + ": unknown SKU " + request.sku());
         }
-        PricedProduct product = request.priceOverride() == null ? found.get() : found.get().withPrice(request.priceOverride());
+        PricedProduct product = found.get();
+        if (request.priceOverride() != null) {
+            product = product.withPrice(request.priceOverride());
+        } else if (request.embeddedPrice() != null) {
+            // A GS1 in-store code printed the price of this pack; the catalog's price does not apply.
+            product = new PricedProduct(product.sku(), product.name(), request.embeddedPrice(), product.taxClass(),
+                    product.taxRateBp(), product.unit(), product.version());
+        }
         Unit unit = product.unit();
         if (unit == Unit.EACH) {
             if (request.qtyMilli() % MILLI_ONE != 0) {
@@ -269,7 +288,7 @@ public final class BillPricer {
         return Math.min(amount, base);
     }
 
-    private static void applyTenders(BillCommitted.Builder bill, List<TenderRequest> tenders, long total) {
+    private static void applyTenders(BillCommitted.Builder bill, List<TenderRequest> tenders, long total, CashRounding cash) {
         long due = total;
         long change = 0;
         List<TenderRequest> list = tenders == null ? List.of() : tenders;
@@ -295,7 +314,14 @@ public final class BillPricer {
             }
             long applied;
             long tendered;
-            if (t.amount() == null) {
+            CashRounding.Settlement settles = type == TenderType.CASH ? cash.settle(due, t.amount(), where) : null;
+            if (settles != null) {
+                // Cash that settles the bill pays the due exactly; the rounding is recorded beside it.
+                applied = due;
+                tendered = settles.tendered();
+                change = settles.change();
+                bill.setCashRounding(settles.rounding());
+            } else if (t.amount() == null) {
                 applied = due;
                 tendered = due;
             } else {
@@ -410,9 +436,13 @@ public final class BillPricer {
                     .setBillDiscountShare(billShare)
                     .setNet(net)
                     .setTax(tax)
-                    .setProductVersion(product.version());
+                    .setProductVersion(product.version())
+                    .setUnit(product.unit());
             if (request.discount() != null) {
                 b.setDiscount(discountProto(request.discount()));
+            }
+            if (request.barcode() != null) {
+                b.setBarcode(request.barcode()).setPriceEmbedded(request.embeddedPrice() != null);
             }
             return b.build();
         }

@@ -38,7 +38,9 @@ import java.util.zip.CheckedOutputStream;
 final class StateSnapshot {
     static final String FILE = "snapshot.bin";
     private static final int MAGIC = 0x534C534E; // "SLSN"
-    private static final int VERSION = 2; // 2: carts, staff, shifts, promotions and scheduled prices in the fold
+    // 2: carts, staff, shifts, promotions, scheduled prices, cash rounding and receipt reprints in the fold;
+    // a version-1 snapshot is replayed from the log.
+    private static final int VERSION = 2;
 
     /** What a snapshot says it covers. */
     record Header(long lastIndex, long lastPosition, int lastRecordCrc, HlcStamp clock) {

@@ -302,6 +302,22 @@ public final class Replicator implements AutoCloseable {
         });
     }
 
+    /**
+     * How many linked peers hold (origin, seq) durably, by the vectors they last sent; 0 without links
+     * or when the replication thread does not answer within a second (a receipt must not hang on it).
+     */
+    public int peersHolding(String origin, long seq) {
+        try {
+            return thread.submit(() -> holders(origin, seq)).get(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                | java.util.concurrent.RejectedExecutionException e) {
+            return 0;
+        }
+    }
+
     private int holders(String origin, long seq) {
         int n = 0;
         for (PeerSession s : sessions.values()) {

@@ -4,8 +4,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.storelog.node.ErrorCode;
 import io.storelog.node.StoreLogException;
+import io.storelog.node.barcode.BarcodeResolver;
 import io.storelog.node.billing.BillPricer;
 import io.storelog.node.billing.BillRequest;
+import io.storelog.node.billing.CashRounding;
 import io.storelog.node.billing.RefundCalculator;
 import io.storelog.node.billing.RefundLineRequest;
 import io.storelog.node.merge.MergedLog;
@@ -14,6 +16,7 @@ import io.storelog.node.state.StoreState;
 import io.storelog.protocol.BillCommitted;
 import io.storelog.protocol.BillRefunded;
 import io.storelog.protocol.Entry;
+import io.storelog.protocol.ReceiptReprinted;
 import io.storelog.protocol.Tender;
 import io.storelog.protocol.TenderType;
 import java.util.ArrayList;
@@ -35,7 +38,9 @@ public final class BillService {
     private final String till;
     private final String currency;
     private final BusinessCalendar calendar;
-    private final BillPricer pricer = new BillPricer();
+    private final BillPricer pricer;
+    private final CashRounding cash;
+    private final BarcodeResolver scans;
     private final RefundCalculator refunds = new RefundCalculator();
     private final Map<String, CompletableFuture<BillOutcome>> inflightByCart = new ConcurrentHashMap<>();
     /** Bill numbers and refunds handed out but not yet durable, by own seq. */
@@ -48,8 +53,12 @@ public final class BillService {
 
     /** A bill service for till {@code till} writing to {@code log}. */
     public BillService(MergedLog log, StoreState state, String till, String currency, BusinessCalendar calendar,
-            ReplicaGate replicas, java.util.function.BooleanSupplier ready, MeterRegistry meters) {
+            ReplicaGate replicas, java.util.function.BooleanSupplier ready, MeterRegistry meters,
+            BarcodeResolver scans, CashRounding cash) {
         this.log = log;
+        this.scans = scans;
+        this.cash = cash;
+        this.pricer = new BillPricer(cash);
         this.replicas = replicas;
         this.ready = ready;
         this.state = state;
@@ -104,16 +113,19 @@ public final class BillService {
             return mine;
         }
         try {
+            // Barcodes become SKUs (and weights or printed prices) first; a bad scan fails the whole bill.
+            BillRequest bySku = new BillRequest(request.clientBillId(), scans.resolveLines(request.lines()),
+                    request.discount(), request.tenders(), request.customer(), request.cashier());
             // Approvals are judged (and a supervisor's PIN checked, which is slow on purpose) before the
             // append lock, on the bill as priced now; the bill itself is priced again at its own stamp.
             long now = System.currentTimeMillis();
-            String approver = check == BillCheck.NONE ? "" : check.approve(pricer.price(request,
+            String approver = check == BillCheck.NONE ? "" : check.approve(pricer.price(bySku,
                     new CatalogProducts(state, now), state.promotions(), now).setTill(till).setCurrency(currency));
             log.appendOwn((seq, stamp) -> {
                 // The sale instant is the entry's own clock stamp, the same instant that fixes its business
                 // day, so prices and promotions are those in effect when the bill is written.
                 long at = stamp.getWallMs();
-                BillCommitted.Builder priced = pricer.price(request, new CatalogProducts(state, at), state.promotions(), at)
+                BillCommitted.Builder priced = pricer.price(bySku, new CatalogProducts(state, at), state.promotions(), at)
                         .setTill(till).setCurrency(currency).setCatalogVersion(state.catalogVersion()).setApprover(approver);
                 long number = nextNumber();
                 inflightNumbers.put(seq, number);
@@ -178,6 +190,10 @@ public final class BillService {
                 r.setBillId(billId).setTill(till).setBusinessDay(calendar.dayOf(stamp.getWallMs()))
                         .setClientRefundId(nullToEmpty(clientRefundId)).setReason(nullToEmpty(reason)).setApprover(approvedBy)
                         .addTenders(Tender.newBuilder().setType(type).setAmount(r.getTotal()).setTendered(r.getTotal()));
+                if (type == TenderType.CASH) {
+                    // Cash is paid out in coins that exist, rounded like a sale's cash due.
+                    r.setCashRounding(cash.round(r.getTotal()) - r.getTotal());
+                }
                 inflightRefunds.put(seq, r.build());
                 return Entry.newBuilder().setActor(nullToEmpty(cashier)).setRefund(r);
             }).handle((appended, failure) -> {
@@ -188,6 +204,28 @@ public final class BillService {
                 }
                 throw unwrap(failure);
             });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Records that a copy of a bill's receipt is printed, as a log entry so every lane counts the copies;
+     * completes with the entry once durable. The original print, from the sale's answer, is not logged.
+     */
+    public CompletableFuture<Entry> reprint(String billId, String reason, String cashier) {
+        if (state.bill(billId).isEmpty()) {
+            return CompletableFuture.failedFuture(new StoreLogException(ErrorCode.NOT_FOUND, "bill " + billId + " not found"));
+        }
+        try {
+            return log.appendOwn((seq, stamp) -> Entry.newBuilder().setActor(nullToEmpty(cashier))
+                    .setReceiptReprinted(ReceiptReprinted.newBuilder().setBillId(billId).setTill(till)
+                            .setReason(nullToEmpty(reason)))).handle((appended, failure) -> {
+                                if (appended != null) {
+                                    return appended.entry();
+                                }
+                                throw unwrap(failure);
+                            });
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -23,6 +23,9 @@ final class BillIndex {
     private final Map<String, String> refundIdByClientId = new HashMap<>();
     private final SetHash billHash = new SetHash();
     private final SetHash refundHash = new SetHash();
+    /** Receipt reprint entry id -> bill id; sorted, so the digest reads it in one order everywhere. */
+    private final java.util.TreeMap<String, String> reprints = new java.util.TreeMap<>();
+    private final Map<String, Integer> reprintCounts = new HashMap<>();
 
     void addBill(BillSummary bill) {
         byId.put(bill.id(), bill);
@@ -44,6 +47,20 @@ final class BillIndex {
     void remapPositions(java.util.function.ToLongFunction<String> position) {
         byId.replaceAll((id, b) -> new BillSummary(b.id(), position.applyAsLong(id), b.clientBillId(), b.till(), b.number(),
                 b.businessDay(), b.total(), b.tax(), b.wallMs()));
+    }
+
+    void addReprint(String reprintId, String billId) {
+        if (reprints.put(reprintId, billId) == null) {
+            reprintCounts.merge(billId, 1, Integer::sum);
+        }
+    }
+
+    int reprintsOf(String billId) {
+        return reprintCounts.getOrDefault(billId, 0);
+    }
+
+    Map<String, String> reprints() {
+        return reprints;
     }
 
     void addVoid(String billId) {
@@ -125,6 +142,11 @@ final class BillIndex {
         }
         billHash.writeTo(out);
         refundHash.writeTo(out);
+        out.writeInt(reprints.size());
+        for (Map.Entry<String, String> e : reprints.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeUTF(e.getValue());
+        }
     }
 
     void readFrom(java.io.DataInputStream in) throws java.io.IOException {
@@ -155,6 +177,9 @@ final class BillIndex {
         }
         billHash.readFrom(in);
         refundHash.readFrom(in);
+        for (int n = in.readInt(); n > 0; n--) {
+            addReprint(in.readUTF(), in.readUTF());
+        }
     }
 
     SetHash billHash() {

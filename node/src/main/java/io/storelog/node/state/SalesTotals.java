@@ -20,31 +20,37 @@ final class SalesTotals {
         long refundTotal;
         long voids;
         long voidTotal;
+        long cashRounding;
 
         TillSales snapshot() {
-            return new TillSales(bills, total, tax, refunds, refundTotal, voids, voidTotal);
+            return new TillSales(bills, total, tax, refunds, refundTotal, voids, voidTotal, cashRounding);
         }
 
         String canonical() {
-            return bills + "," + total + "," + tax + "," + refunds + "," + refundTotal + "," + voids + "," + voidTotal;
+            // Rounding only when there is some, so a store without cash rounding keeps the digest it had.
+            return bills + "," + total + "," + tax + "," + refunds + "," + refundTotal + "," + voids + "," + voidTotal
+                    + (cashRounding == 0 ? "" : ",r" + cashRounding);
         }
     }
 
     private final TreeMap<String, TreeMap<String, TillDay>> byDayTill = new TreeMap<>();
     private final TreeMap<String, TreeMap<String, Long>> byDayTender = new TreeMap<>();
 
-    void bill(String day, String till, long total, long tax, Iterable<Tender> tenders) {
+    void bill(String day, String till, long total, long tax, long cashRounding, Iterable<Tender> tenders) {
         TillDay t = tillDay(day, till);
         t.bills++;
         t.total += total;
         t.tax += tax;
+        t.cashRounding += cashRounding;
         addTenders(day, tenders, 1);
     }
 
-    void refund(String day, String till, long total, Iterable<Tender> tenders) {
+    void refund(String day, String till, long total, long cashRounding, Iterable<Tender> tenders) {
         TillDay t = tillDay(day, till);
         t.refunds++;
         t.refundTotal += total;
+        // Cash paid out beyond the refund leaves the drawer, so it counts against the day's rounding.
+        t.cashRounding -= cashRounding;
         addTenders(day, tenders, -1);
     }
 
@@ -81,7 +87,8 @@ final class SalesTotals {
             for (Map.Entry<String, TillDay> t : d.getValue().entrySet()) {
                 out.writeUTF(t.getKey());
                 TillDay v = t.getValue();
-                for (long x : new long[] {v.bills, v.total, v.tax, v.refunds, v.refundTotal, v.voids, v.voidTotal}) {
+                for (long x : new long[] {v.bills, v.total, v.tax, v.refunds, v.refundTotal, v.voids, v.voidTotal,
+                        v.cashRounding}) {
                     out.writeLong(x);
                 }
             }
@@ -110,6 +117,7 @@ final class SalesTotals {
                 v.refundTotal = in.readLong();
                 v.voids = in.readLong();
                 v.voidTotal = in.readLong();
+                v.cashRounding = in.readLong();
             }
         }
         for (int days = in.readInt(); days > 0; days--) {

@@ -34,6 +34,7 @@ public record StateDigest(VersionVector versionVector, long entries, String dige
         for (String id : bills.voidedBills()) {
             f.put("void", id);
         }
+        bills.reprints().forEach((id, billId) -> f.put("reprint", id, billId));
         catalog.products().forEach((sku, v) -> {
             Product p = v.value();
             f.put("product", sku, v.version(), v.stamp().getWallMs(), v.stamp().getCounter(), v.origin(),

@@ -78,6 +78,7 @@ public final class StoreState {
                 case CASH_MOVEMENT -> {
                     // Reports read cash movements from the log by seq range; nothing to keep here.
                 }
+                case RECEIPT_REPRINTED -> bills.addReprint(id, e.getReceiptReprinted().getBillId());
                 case CONFLICT -> {
                     frozen.merge(e.getConflict().getOrigin(), e.getConflict().getSeq(), Math::min);
                     frozenView = java.util.Map.copyOf(frozen);
@@ -253,7 +254,7 @@ public final class StoreState {
         for (BillLine line : b.getLinesList()) {
             stock.add(line.getSku(), -line.getQtyMilli());
         }
-        sales.bill(b.getBusinessDay(), b.getTill(), b.getTotal(), b.getTax(), b.getTendersList());
+        sales.bill(b.getBusinessDay(), b.getTill(), b.getTotal(), b.getTax(), b.getCashRounding(), b.getTendersList());
         bills.addBill(new BillSummary(id, position, b.getClientBillId(), b.getTill(), b.getNumber(),
                 b.getBusinessDay(), b.getTotal(), b.getTax(), e.getHlc().getWallMs()));
     }
@@ -262,7 +263,7 @@ public final class StoreState {
         for (RefundLine line : r.getLinesList()) {
             stock.add(line.getSku(), line.getQtyMilli());
         }
-        sales.refund(r.getBusinessDay(), r.getTill(), r.getTotal(), r.getTendersList());
+        sales.refund(r.getBusinessDay(), r.getTill(), r.getTotal(), r.getCashRounding(), r.getTendersList());
         bills.addRefund(id, r);
     }
 
@@ -317,6 +318,11 @@ public final class StoreState {
     /** Refunds filed against a bill so far. */
     public List<BillRefunded> refundsOf(String billId) {
         return read(() -> bills.refundsOf(billId));
+    }
+
+    /** How many receipt copies of a bill were printed (reprint entries folded), on any lane. */
+    public int reprintsOf(String billId) {
+        return read(() -> bills.reprintsOf(billId));
     }
 
     /** Whether a bill has been voided. */
