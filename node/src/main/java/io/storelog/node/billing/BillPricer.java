@@ -170,6 +170,7 @@ public final class BillPricer {
             throw new StoreLogException(ErrorCode.UNKNOWN_SKU, where + ": unknown SKU " + request.sku());
         }
         PricedProduct product = found.get();
+        long catalogPrice = product.price();
         if (request.priceOverride() != null) {
             product = product.withPrice(request.priceOverride());
         } else if (request.embeddedPrice() != null) {
@@ -195,6 +196,7 @@ public final class BillPricer {
         }
 
         Line line = new Line(lineNo, request, product);
+        line.catalogPrice = catalogPrice;
         line.gross = Rounding.mulDivHalfUp(request.qtyMilli(), product.price(), MILLI_ONE);
         return line;
     }
@@ -390,6 +392,7 @@ public final class BillPricer {
         final LineRequest request;
         final PricedProduct product;
         long gross;
+        long catalogPrice;
         long promotionDiscount;
         long lineDiscount;
         long billShare;
@@ -443,6 +446,10 @@ public final class BillPricer {
             }
             if (request.barcode() != null) {
                 b.setBarcode(request.barcode()).setPriceEmbedded(request.embeddedPrice() != null);
+            }
+            if (request.priceOverride() != null) {
+                // The price typed at the till replaced this one (the approval is checked by the caller).
+                b.setPriceOverridden(true).setCatalogUnitPrice(catalogPrice);
             }
             return b.build();
         }
