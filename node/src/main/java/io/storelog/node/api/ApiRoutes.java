@@ -175,7 +175,7 @@ public final class ApiRoutes implements Router {
         String cashier = staff.actor(r, body);
         ApprovalRequest approval = StaffRoutes.approval(body);
         BillRequest request = new BillRequest(parsed.clientBillId(), parsed.lines(), parsed.discount(), parsed.tenders(),
-                parsed.customer(), cashier);
+                parsed.customer(), cashier, parsed.voidedLines());
         return node.bills().submit(request, priced -> node.billApprovals().approve(request, priced, approval, cashier))
                 .thenApply(o -> json(o.repeated() ? 200 : 201, BillJson.render(o.entry(), exponent).put("singleLane", o.singleLane())));
     }

@@ -9,6 +9,7 @@ import io.storelog.node.StoreLogException;
 import io.storelog.node.billing.BillRequest;
 import io.storelog.node.billing.DiscountSpec;
 import io.storelog.node.billing.LineRequest;
+import io.storelog.node.billing.VoidedLineRequest;
 import io.storelog.node.billing.RefundLineRequest;
 import io.storelog.node.billing.TenderRequest;
 import io.storelog.protocol.AppliedPromotion;
@@ -38,11 +39,24 @@ final class BillJson {
             throw bad("lines must be a non-empty array");
         }
         List<LineRequest> lineRequests = new ArrayList<>();
+        List<VoidedLineRequest> voided = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             JsonNode l = lines.get(i);
             String where = "lines[" + i + "].";
             if (!l.isObject()) {
                 throw bad("lines[" + i + "] must be an object");
+            }
+            JsonNode voidFlag = l.get("void");
+            if (voidFlag != null && !voidFlag.isNull()) {
+                if (!voidFlag.isBoolean()) {
+                    throw bad(where + "void must be true or false");
+                }
+                if (voidFlag.booleanValue()) {
+                    // Taken off the cart before payment: recorded on the bill, not charged (needs approval).
+                    voided.add(new VoidedLineRequest(Json.text(l, "sku", where), Json.quantityMilli(l, "qty", where),
+                            Json.optText(l, "reason", where)));
+                    continue;
+                }
             }
             JsonNode barcode = l.get("barcode");
             if (barcode != null && !barcode.isNull()) {
@@ -73,8 +87,11 @@ final class BillJson {
                         Json.optInteger(t, "amount", where), Json.optText(t, "reference", where), Json.optText(t, "name", where)));
             }
         }
+        if (lineRequests.isEmpty()) {
+            throw bad("lines must hold at least one line that is not voided");
+        }
         return new BillRequest(clientBillId, lineRequests, discount(body.get("discount"), "discount"), tenderRequests,
-                Json.optText(body, "customer", ""), Json.optText(body, "cashier", ""));
+                Json.optText(body, "customer", ""), Json.optText(body, "cashier", ""), voided);
     }
 
     /** A line asked for by barcode: {@code qty} is optional (one piece, or the weight in the code). */
@@ -166,6 +183,11 @@ final class BillJson {
         o.put("createdAt", Instant.ofEpochMilli(e.getHlc().getWallMs()).toString());
         o.put("cashier", e.getActor());
         o.put("approver", b.getApprover());
+        ArrayNode voidedLines = o.putArray("voidedLines");
+        for (io.storelog.protocol.VoidedLine v : b.getVoidedLinesList()) {
+            voidedLines.addObject().put("sku", v.getSku()).put("name", v.getName()).put("qty", Json.qty(v.getQtyMilli()))
+                    .put("unitPrice", v.getUnitPrice()).put("reason", v.getReason());
+        }
         o.put("customer", b.getCustomer());
         o.put("currency", b.getCurrency());
         ArrayNode lines = o.putArray("lines");

@@ -85,6 +85,21 @@ public final class BillPricer {
         }
     }
 
+    private static io.storelog.protocol.VoidedLine voidedLine(VoidedLineRequest v, ProductLookup catalog, String where) {
+        if (v.sku() == null || v.sku().isBlank()) {
+            throw bad(where + ": sku is missing");
+        }
+        if (v.qtyMilli() <= 0) {
+            throw bad(where + ": quantity must be positive");
+        }
+        Optional<PricedProduct> found = catalog.find(v.sku());
+        if (found == null || found.isEmpty()) {
+            throw new StoreLogException(ErrorCode.UNKNOWN_SKU, where + ": unknown SKU " + v.sku());
+        }
+        return io.storelog.protocol.VoidedLine.newBuilder().setSku(v.sku()).setName(orEmpty(found.get().name()))
+                .setQtyMilli(v.qtyMilli()).setUnitPrice(found.get().price()).setReason(orEmpty(v.reason())).build();
+    }
+
     private BillCommitted.Builder priceChecked(BillRequest request, ProductLookup catalog,
             Collection<HeldPromotion> promotions, long atMs) {
         if (request.clientBillId() == null || request.clientBillId().isBlank()) {
@@ -127,6 +142,9 @@ public final class BillPricer {
         }
         bill.setBillDiscountAmount(billDiscount);
         bill.addAllPromotions(applied);
+        for (int i = 0; i < request.voidedLines().size(); i++) {
+            bill.addVoidedLines(voidedLine(request.voidedLines().get(i), catalog, "voided line " + (i + 1)));
+        }
 
         long total = 0;
         long tax = 0;

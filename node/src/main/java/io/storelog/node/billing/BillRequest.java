@@ -7,5 +7,14 @@ import java.util.List;
  * {@code cashier} is not priced; the caller records it as the entry's actor.
  */
 public record BillRequest(String clientBillId, List<LineRequest> lines, DiscountSpec discount,
-                          List<TenderRequest> tenders, String customer, String cashier) {
+                          List<TenderRequest> tenders, String customer, String cashier, List<VoidedLineRequest> voidedLines) {
+    /** A bill without voided lines. */
+    public BillRequest(String clientBillId, List<LineRequest> lines, DiscountSpec discount,
+                       List<TenderRequest> tenders, String customer, String cashier) {
+        this(clientBillId, lines, discount, tenders, customer, cashier, List.of());
+    }
+
+    public BillRequest {
+        voidedLines = voidedLines == null ? List.of() : List.copyOf(voidedLines);
+    }
 }

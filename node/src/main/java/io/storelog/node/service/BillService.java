@@ -115,7 +115,7 @@ public final class BillService {
         try {
             // Barcodes become SKUs (and weights or printed prices) first; a bad scan fails the whole bill.
             BillRequest bySku = new BillRequest(request.clientBillId(), scans.resolveLines(request.lines()),
-                    request.discount(), request.tenders(), request.customer(), request.cashier());
+                    request.discount(), request.tenders(), request.customer(), request.cashier(), request.voidedLines());
             // Approvals are judged (and a supervisor's PIN checked, which is slow on purpose) before the
             // append lock, on the bill as priced now; the bill itself is priced again at its own stamp.
             long now = System.currentTimeMillis();

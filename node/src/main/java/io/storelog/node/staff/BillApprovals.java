@@ -53,11 +53,16 @@ public final class BillApprovals {
         if (priced.hasBillDiscount() && aboveLimit(priced.getBillDiscount(), priced.getBillDiscountAmount(), subtotal)) {
             discounts.add("bill discount of " + priced.getBillDiscountAmount() + " on " + subtotal);
         }
-        if (overridden.isEmpty() && discounts.isEmpty()) {
+        List<String> voided = new ArrayList<>();
+        for (var v : request.voidedLines()) {
+            voided.add("voiding " + v.sku() + " x " + io.storelog.config.units.Decimals.formatMilli(v.qtyMilli()));
+        }
+        if (overridden.isEmpty() && discounts.isEmpty() && voided.isEmpty()) {
             return "";
         }
-        String needs = overridden.isEmpty() ? "discount" : "price-override";
-        List<String> what = new ArrayList<>(overridden);
+        String needs = !voided.isEmpty() ? "line-void" : overridden.isEmpty() ? "discount" : "price-override";
+        List<String> what = new ArrayList<>(voided);
+        what.addAll(overridden);
         if (!discounts.isEmpty()) {
             what.add(discounts.size() == 1 ? discounts.get(0) + " above the " + limitText() + " limit"
                     : String.join(", ", discounts) + " above the " + limitText() + " limit");

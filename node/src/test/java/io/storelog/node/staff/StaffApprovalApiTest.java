@@ -151,6 +151,27 @@ class StaffApprovalApiTest {
     }
 
     @Test
+    void aLineVoidedBeforePaymentNeedsASupervisorAndIsRecordedUncharged() {
+        ApiClient ann = signedIn(TestStaff.CASHIER, TestStaff.CASHIER_PIN);
+        ObjectNode body = bill("WINE", 1);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) body.get("lines")).addObject().put("sku", "BREAD").put("qty", 2)
+                .put("void", true).put("reason", "scanned twice");
+        assertRefusedEveryWay(ann, "/api/bills", body, "line-void");
+        Response ok = ann.post("/api/bills", body.set("approval", approval(TestStaff.SUPERVISOR, TestStaff.SUPERVISOR_PIN)));
+        assertThat(ok.status()).as(ok.toString()).isEqualTo(201);
+        assertThat(ok.body().get("approver").asText()).isEqualTo(TestStaff.SUPERVISOR);
+        assertThat(ok.body().get("lines")).hasSize(1);
+        assertThat(ok.body().get("total").asLong()).as("the voided bread is not charged").isEqualTo(899);
+        JsonNode voided = ok.body().get("voidedLines").get(0);
+        assertThat(voided.get("sku").asText()).isEqualTo("BREAD");
+        assertThat(voided.get("qty").asInt()).isEqualTo(2);
+        assertThat(voided.get("reason").asText()).isEqualTo("scanned twice");
+        var stored = node.bills().bill(ok.body().get("id").asText()).orElseThrow().getBill();
+        assertThat(stored.getVoidedLinesList()).singleElement().satisfies(v -> assertThat(v.getSku()).isEqualTo("BREAD"));
+        assertThat(stored.getApprover()).isEqualTo(TestStaff.SUPERVISOR);
+    }
+
+    @Test
     void priceOverrideNeedsASupervisor() {
         ApiClient ann = signedIn(TestStaff.CASHIER, TestStaff.CASHIER_PIN);
         ObjectNode body = bill("WINE", 2);
