@@ -79,7 +79,7 @@ class ArchiveTest {
 
             // A replaced till: empty disk, new incarnation; the others no longer hold the archived entries.
             c.kill(2);
-            deleteTree(c.dataDir(2));
+            TestCluster.deleteTree(c.dataDir(2));
             c.start(2);
             c.awaitReady(2, Duration.ofSeconds(60));
             c.awaitConverged(Duration.ofSeconds(60));
@@ -132,13 +132,5 @@ class ArchiveTest {
         o.putArray("lines").addObject().put("sku", sku).put("qty", 1);
         o.putArray("tenders").addObject().put("type", "cash");
         return o;
-    }
-
-    private static void deleteTree(Path root) throws Exception {
-        try (var walk = Files.walk(root)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -63,7 +63,7 @@ class WipeTest {
 
             // Back with an empty disk but no link yet: a new incarnation that must not bill before it caught up.
             c.isolate(0);
-            deleteTree(c.dataDir(0));
+            TestCluster.deleteTree(c.dataDir(0));
             c.start(0);
             String newIncarnation = c.node(0).log().origin();
             assertThat(newIncarnation).isNotEqualTo(oldIncarnation).startsWith(c.name(0) + "-");
@@ -122,7 +122,7 @@ class WipeTest {
             String oldIncarnation = c.node(0).log().origin();
             long oldTop = c.node(0).log().versionVector().get(oldIncarnation);
             c.kill(0);
-            deleteTree(c.dataDir(0));
+            TestCluster.deleteTree(c.dataDir(0));
 
             // A comes back linked to stale B at once, while C (which holds A's bills) answers only later.
             c.heal(0, 1);
@@ -148,13 +148,5 @@ class WipeTest {
         o.putArray("lines").addObject().put("sku", sku).put("qty", 1);
         o.putArray("tenders").addObject().put("type", "cash");
         return o;
-    }
-
-    private static void deleteTree(Path root) throws Exception {
-        try (var walk = Files.walk(root)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

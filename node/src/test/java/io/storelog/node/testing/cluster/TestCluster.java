@@ -536,7 +536,7 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
-    static void deleteTree(Path root) {
+    public static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }
