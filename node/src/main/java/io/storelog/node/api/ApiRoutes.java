@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The routes of a store node's HTTP API (see README "HTTP API"). Runs on worker threads, never the event loop. */
 public final class ApiRoutes implements Router {
     private static final int SEARCH_LIMIT = 50;
+    private static final StaticAssets PAGES = new StaticAssets(Map.of("", "till.html", "dashboard", "dashboard.html"));
 
     private final StoreNode node;
     private final Optional<Secret> apiToken;
@@ -54,8 +55,11 @@ public final class ApiRoutes implements Router {
     private CompletableFuture<ApiResponse> route(ApiRequest r, String authorization) {
         List<String> s = r.segments();
         String m = r.method();
-        if (s.isEmpty() || (s.size() == 1 && s.get(0).equals("dashboard"))) {
-            return done(ApiResponse.text(200, "text/html; charset=utf-8", Pages.page(node, s.isEmpty() ? "Till" : "Dashboard")));
+        if (m.equals("GET") && (s.isEmpty() || !s.get(0).equals("api"))) {
+            Optional<ApiResponse> page = PAGES.serve(s);
+            if (page.isPresent()) {
+                return done(page.get());
+            }
         }
         if (s.size() == 1 && s.get(0).equals("metrics") && m.equals("GET")) {
             return done(ApiResponse.text(200, "text/plain; version=0.0.4; charset=utf-8", node.meters().scrape()));
@@ -130,6 +134,9 @@ public final class ApiRoutes implements Router {
         }
         if (m.equals("POST") && s.size() == 4 && s.get(1).equals("carts") && s.get(3).equals("recall")) {
             return node.carts().recall(s.get(2)).thenApply(c -> json(200, CartJson.render(c)));
+        }
+        if (path.equals("GET events")) {
+            return done(new ApiResponse(200, EventStream.CONTENT_TYPE, new byte[0]));
         }
         if (path.equals("GET state/digest")) {
             return done(json(200, digest()));
@@ -206,7 +213,7 @@ public final class ApiRoutes implements Router {
             }
             arr.addObject().put("sku", p.getSku()).put("barcode", p.getBarcode()).put("name", p.getName())
                     .put("price", p.getPrice()).put("unit", p.getUnit().name().toLowerCase(Locale.ROOT))
-                    .put("taxClass", p.getTaxClass());
+                    .put("taxClass", p.getTaxClass()).put("onHand", Json.qty(node.state().onHandMilli(p.getSku())));
         }
         return arr;
     }
@@ -231,6 +238,14 @@ public final class ApiRoutes implements Router {
         o.put("bills", bills);
         o.put("total", total);
         return o;
+    }
+
+    /** What GET /api/events pushes: this node's status and today's sales, as one line of JSON. */
+    byte[] eventSummary() {
+        ObjectNode o = Json.object();
+        o.set("status", StatusView.render(node));
+        o.set("sales", sales(null));
+        return Json.write(o);
     }
 
     private ObjectNode digest() {
