@@ -155,7 +155,11 @@ async function enterInSearch() {
   const seq = ++searchSeq;
   let list;
   try {
-    list = await call('GET', '/api/catalog?q=' + encodeURIComponent(query));
+    // A scanned or typed code names one product: ask for that first, search names only when it is not one.
+    list = await call('GET', '/api/catalog?exact=true&q=' + encodeURIComponent(query));
+    if (!list.length) {
+      list = await call('GET', '/api/catalog?q=' + encodeURIComponent(query));
+    }
   } catch (e) {
     say(e.message, 'error');
     return;

@@ -80,7 +80,7 @@ public final class ApiRoutes implements Router {
             return done(json(200, StatusView.render(node)));
         }
         if (path.equals("GET catalog")) {
-            return done(json(200, catalog(r.param("q"))));
+            return done(json(200, catalog(r.param("q"), "true".equals(r.param("exact")))));
         }
         if (path.equals("POST bills")) {
             return postBill(r);
@@ -202,12 +202,16 @@ public final class ApiRoutes implements Router {
         return arr;
     }
 
-    private ArrayNode catalog(String q) {
+    private ArrayNode catalog(String q, boolean exact) {
         ArrayNode arr = Json.MAPPER.createArrayNode();
         if (q == null || q.isBlank()) {
             return arr;
         }
-        for (Product p : node.state().searchCatalog(q, SEARCH_LIMIT)) {
+        // A scanner's code names one product: look it up instead of scanning every name for it.
+        List<Product> found = exact
+                ? node.state().productByBarcode(q.trim()).or(() -> node.state().product(q.trim())).map(c -> List.of(c.product())).orElse(List.of())
+                : node.state().searchCatalog(q, SEARCH_LIMIT);
+        for (Product p : found) {
             if (!p.getActive()) {
                 continue;
             }
