@@ -346,7 +346,8 @@ function discountJson(d) {
   if (!d) {
     return undefined;
   }
-  return d.percentBp !== undefined ? { percent: formatMinor(d.percentBp, 2) } : { amount: d.amount };
+  // The API takes percent as a JSON number; at most two decimals, so its shortest text is exact.
+  return d.percentBp !== undefined ? { percent: Number(formatMinor(d.percentBp, 2)) } : { amount: d.amount };
 }
 
 function linesJson() {

@@ -14,6 +14,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
@@ -122,7 +123,14 @@ final class Browser implements AutoCloseable {
 
     /** Waits until {@code condition} answers non-null (and not false), and returns that. */
     <T> T until(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, WAIT, Duration.ofMillis(50)).until(condition);
+        try {
+            return new WebDriverWait(driver, WAIT, Duration.ofMillis(50)).until(condition);
+        } catch (TimeoutException e) {
+            // What the page showed when the wait gave up says more than the condition's lambda name.
+            String url = driver.getCurrentUrl();
+            String shown = driver.findElements(By.tagName("body")).stream().map(WebElement::getText).findFirst().orElse("");
+            throw new AssertionError("waited " + WAIT.toSeconds() + " s in vain on " + url + "; the page showed:\n" + shown, e);
+        }
     }
 
     /** Runs a script in the page and returns its value. */
