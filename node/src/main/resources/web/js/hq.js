@@ -20,7 +20,13 @@ function grouped(n) {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+let inFlight = false;
+
 async function refresh() {
+  if (inFlight) {
+    return;
+  }
+  inFlight = true;
   try {
     const stores = await call('GET', '/api/hq/stores');
     setText('store-count', stores.length);
@@ -47,6 +53,8 @@ async function refresh() {
     const r = $('refreshed');
     r.textContent = e.message;
     r.className = 'pill bad';
+  } finally {
+    inFlight = false;
   }
 }
 

@@ -50,7 +50,14 @@ function say(text, kind = 'info') {
 
 // ---- status: offline-ready, headquarters, pending upload ----
 
+let statusInFlight = false;
+
 async function refreshStatus() {
+  // One status call at a time: a lane that does not answer must not pile up calls every second.
+  if (statusInFlight) {
+    return;
+  }
+  statusInFlight = true;
   try {
     const s = await call('GET', '/api/status', undefined, { timeoutMs: 3000 });
     nodeId = s.nodeId;
@@ -75,6 +82,8 @@ async function refreshStatus() {
     const ready = $('offline-ready');
     ready.textContent = 'Lane not answering';
     ready.className = 'pill bad';
+  } finally {
+    statusInFlight = false;
   }
 }
 
