@@ -23,10 +23,13 @@ import java.util.concurrent.RejectedExecutionException;
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final Router routes;
     private final ExecutorService workers;
+    private final EventStream events;
 
-    ApiHandler(Router routes, ExecutorService workers) {
+    /** {@code events} takes the requests a route answers with {@link EventStream#CONTENT_TYPE}; null if none. */
+    ApiHandler(Router routes, ExecutorService workers, EventStream events) {
         this.routes = routes;
         this.workers = workers;
+        this.events = events;
     }
 
     @Override
@@ -51,9 +54,17 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         try {
             workers.execute(() -> routes.handle(request, auth)
                     .exceptionally(ApiRoutes::errorResponse)
-                    .thenAccept(r -> write(ctx, keepAlive, r)));
+                    .thenAccept(r -> answer(ctx, keepAlive, r)));
         } catch (RejectedExecutionException e) {
             write(ctx, false, ApiRoutes.error(503, "NOT_READY", "node is shutting down"));
+        }
+    }
+
+    private void answer(ChannelHandlerContext ctx, boolean keepAlive, ApiResponse r) {
+        if (events != null && r.status() == 200 && r.contentType().startsWith(EventStream.CONTENT_TYPE)) {
+            events.subscribe(ctx.channel());
+        } else {
+            write(ctx, keepAlive, r);
         }
     }
 

@@ -38,6 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The routes of a store node's HTTP API (see README "HTTP API"). Runs on worker threads, never the event loop. */
 public final class ApiRoutes implements Router {
     private static final int SEARCH_LIMIT = 50;
+    private static final StaticAssets PAGES = new StaticAssets(Map.of("", "till.html", "dashboard", "dashboard.html"));
 
     private final StoreNode node;
     private final Optional<Secret> apiToken;
@@ -68,8 +69,11 @@ public final class ApiRoutes implements Router {
     private CompletableFuture<ApiResponse> route(ApiRequest r, String authorization) {
         List<String> s = r.segments();
         String m = r.method();
-        if (s.isEmpty() || (s.size() == 1 && s.get(0).equals("dashboard"))) {
-            return done(ApiResponse.text(200, "text/html; charset=utf-8", Pages.page(node, s.isEmpty() ? "Till" : "Dashboard")));
+        if (m.equals("GET") && (s.isEmpty() || !s.get(0).equals("api"))) {
+            Optional<ApiResponse> page = PAGES.serve(s);
+            if (page.isPresent()) {
+                return done(page.get());
+            }
         }
         if (s.size() == 1 && s.get(0).equals("metrics") && m.equals("GET")) {
             return done(ApiResponse.text(200, "text/plain; version=0.0.4; charset=utf-8", node.meters().scrape()));
@@ -90,7 +94,7 @@ public final class ApiRoutes implements Router {
             return done(json(200, StatusView.render(node)));
         }
         if (path.equals("GET catalog")) {
-            return done(json(200, catalog(r.param("q"))));
+            return done(json(200, catalog(r.param("q"), "true".equals(r.param("exact")))));
         }
         if (StaffRoutes.owns(s)) {
             return done(staff.handle(r));
@@ -162,6 +166,9 @@ public final class ApiRoutes implements Router {
         }
         if (m.equals("POST") && s.size() == 4 && s.get(1).equals("carts") && s.get(3).equals("recall")) {
             return node.carts().recall(s.get(2)).thenApply(c -> json(200, CartJson.render(c)));
+        }
+        if (path.equals("GET events")) {
+            return done(new ApiResponse(200, EventStream.CONTENT_TYPE, new byte[0]));
         }
         if (path.equals("GET state/digest")) {
             return done(json(200, digest()));
@@ -258,7 +265,7 @@ public final class ApiRoutes implements Router {
         return arr;
     }
 
-    private ArrayNode catalog(String q) {
+    private ArrayNode catalog(String q, boolean exact) {
         ArrayNode arr = Json.MAPPER.createArrayNode();
         if (q == null || q.isBlank()) {
             return arr;
@@ -274,7 +281,11 @@ public final class ApiRoutes implements Router {
                 // A search is lenient: digits that are no valid barcode may still match a SKU or a name.
             }
         }
-        for (Product p : node.state().searchCatalog(q, SEARCH_LIMIT)) {
+        // A scanner's code names one product: look it up instead of scanning every name for it.
+        List<Product> found = !exact ? node.state().searchCatalog(q, SEARCH_LIMIT) : scannedSku != null ? List.of()
+                : node.state().productByBarcode(q.trim()).or(() -> node.state().product(q.trim())).map(c -> List.of(c.product()))
+                        .orElse(List.of());
+        for (Product p : found) {
             if (!p.getActive() || p.getSku().equals(scannedSku)) {
                 continue;
             }
@@ -282,7 +293,7 @@ public final class ApiRoutes implements Router {
             long price = node.state().productAt(p.getSku(), now).map(cp -> cp.product().getPrice()).orElse(p.getPrice());
             arr.addObject().put("sku", p.getSku()).put("barcode", p.getBarcode()).put("name", p.getName())
                     .put("price", price).put("unit", p.getUnit().name().toLowerCase(Locale.ROOT))
-                    .put("taxClass", p.getTaxClass());
+                    .put("taxClass", p.getTaxClass()).put("onHand", Json.qty(node.state().onHandMilli(p.getSku())));
         }
         return arr;
     }
@@ -307,7 +318,8 @@ public final class ApiRoutes implements Router {
     private void scanned(ObjectNode o, ResolvedBarcode found) {
         Product p = found.product();
         o.put("sku", p.getSku()).put("barcode", p.getBarcode()).put("name", p.getName()).put("price", p.getPrice())
-                .put("unit", p.getUnit().name().toLowerCase(Locale.ROOT)).put("taxClass", p.getTaxClass());
+                .put("unit", p.getUnit().name().toLowerCase(Locale.ROOT)).put("taxClass", p.getTaxClass())
+                .put("onHand", Json.qty(node.state().onHandMilli(p.getSku())));
         ObjectNode scan = o.putObject("scanned");
         scan.put("code", found.barcode().code());
         scan.put("kind", switch (found.barcode().kind()) {
@@ -350,6 +362,14 @@ public final class ApiRoutes implements Router {
         // Cash tenders plus this is the cash the drawers took: cash settled to the coin, not the cent.
         o.put("cashRounding", cashRounding);
         return o;
+    }
+
+    /** What GET /api/events pushes: this node's status and today's sales, as one line of JSON. */
+    byte[] eventSummary() {
+        ObjectNode o = Json.object();
+        o.set("status", StatusView.render(node));
+        o.set("sales", sales(null));
+        return Json.write(o);
     }
 
     private ObjectNode digest() {

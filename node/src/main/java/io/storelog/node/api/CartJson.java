@@ -24,7 +24,7 @@ final class CartJson {
         probe.put("clientBillId", "cart-check");
         probe.remove("tenders");
         BillJson.parseBill(probe).lines().forEach(l -> {
-            if (state.product(l.sku()).isEmpty()) {
+            if (l.sku() != null && state.product(l.sku()).isEmpty()) {
                 throw new StoreLogException(ErrorCode.UNKNOWN_SKU, "cart line names unknown SKU " + l.sku());
             }
         });

@@ -25,21 +25,35 @@ public final class HttpApiServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final ExecutorService workers;
     private final Channel channel;
+    private final EventStream events;
 
-    private HttpApiServer(EventLoopGroup group, ExecutorService workers, Channel channel) {
+    private HttpApiServer(EventLoopGroup group, ExecutorService workers, Channel channel, EventStream events) {
         this.group = group;
         this.workers = workers;
         this.channel = channel;
+        this.events = events;
     }
 
     /** Binds the API of {@code node} to its configured address and port. */
     public static HttpApiServer start(StoreNode node) {
-        return start(node.config().http().bind(), node.config().http().port(), node.config().http().maxBodyBytes(),
-                new ApiRoutes(node));
+        ApiRoutes routes = new ApiRoutes(node);
+        EventStream events = new EventStream(routes::eventSummary);
+        node.log().onDurable(batch -> events.entryDurable());
+        try {
+            return start(node.config().http().bind(), node.config().http().port(), node.config().http().maxBodyBytes(),
+                    routes, events);
+        } catch (RuntimeException e) {
+            events.close();
+            throw e;
+        }
     }
 
     /** Serves {@code routes} on {@code bind:port}, refusing bodies above {@code maxBody} bytes. */
     public static HttpApiServer start(String bind, int port, int maxBody, Router routes) {
+        return start(bind, port, maxBody, routes, null);
+    }
+
+    private static HttpApiServer start(String bind, int port, int maxBody, Router routes, EventStream events) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         AtomicInteger n = new AtomicInteger();
         ExecutorService workers = Executors.newFixedThreadPool(4, r -> {
@@ -58,13 +72,13 @@ public final class HttpApiServer implements AutoCloseable {
                             c.pipeline()
                                     .addLast(new HttpServerCodec())
                                     .addLast(new BodyLimitAggregator(maxBody))
-                                    .addLast(new ApiHandler(routes, workers));
+                                    .addLast(new ApiHandler(routes, workers, events));
                         }
                     })
                     .bind(new InetSocketAddress(bind, port))
                     .syncUninterruptibly()
                     .channel();
-            return new HttpApiServer(group, workers, ch);
+            return new HttpApiServer(group, workers, ch, events);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownNow();
@@ -79,6 +93,9 @@ public final class HttpApiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (events != null) {
+            events.close();
+        }
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownNow();

@@ -12,6 +12,7 @@ import io.storelog.node.api.ApiRoutes;
 import io.storelog.node.api.Json;
 import io.storelog.node.api.PromotionJson;
 import io.storelog.node.api.Router;
+import io.storelog.node.api.StaticAssets;
 import io.storelog.protocol.CatalogFeed;
 import io.storelog.protocol.HqVector;
 import io.storelog.protocol.Product;
@@ -43,6 +44,7 @@ public final class HqRoutes implements Router {
     static final int FEED_UPDATES = 64;
     private static final int QUARANTINE_SHOWN = 100;
     private static final Logger LOG = LoggerFactory.getLogger(HqRoutes.class);
+    private static final StaticAssets PAGES = new StaticAssets(Map.of("", "hq.html", "dashboard", "hq.html"));
 
     private final HqStore store;
     private final StoresFile stores;
@@ -113,6 +115,13 @@ public final class HqRoutes implements Router {
         String m = r.method();
         if (s.size() == 1 && s.get(0).equals("metrics") && m.equals("GET")) {
             return ApiResponse.text(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+        }
+        if (m.equals("GET") && (s.isEmpty() || !s.get(0).equals("api"))) {
+            // The dashboard page itself is public; the stores API it reads asks for the token.
+            Optional<ApiResponse> page = PAGES.serve(s);
+            if (page.isPresent()) {
+                return page.get();
+            }
         }
         if (s.size() < 3 || !s.get(0).equals("api") || !s.get(1).equals("hq")) {
             throw new StoreLogException(ErrorCode.NOT_FOUND, "no such API: " + m + " " + r.path());
