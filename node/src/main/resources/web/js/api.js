@@ -49,7 +49,8 @@ export async function call(method, path, body, { timeoutMs = 10000, headers = {}
     } catch (e) {
       data = null;
     }
-    if (res.status === 401 && askForToken) {
+    // Only a missing or wrong API token asks for one; a wrong PIN (also 401) is the caller's to show.
+    if (res.status === 401 && askForToken && !(data && (data.code === 'WRONG_PIN' || data.code === 'LOCKED_OUT'))) {
       await askForToken(data && data.error ? data.error : 'This node needs its API token.');
       continue;
     }

@@ -720,8 +720,16 @@ function discountFrom(d) {
 // ---- cashier sign-in and shifts (shown only when the node has these APIs) ----
 
 async function detectFeatures() {
-  features = { session: await exists('/api/staff'), shifts: await exists('/api/shifts') };
-  $('cashier-area').hidden = !features.session && !features.shifts;
+  // Sign-in and shifts matter only in a store that has staff (from headquarters or its bootstrap file).
+  let staff = [];
+  try {
+    staff = await call('GET', '/api/staff');
+  } catch (e) {
+    staff = [];
+  }
+  const hasStaff = Array.isArray(staff) && staff.length > 0;
+  features = { session: hasStaff, shifts: hasStaff && await exists('/api/shifts') };
+  $('cashier-area').hidden = !features.session;
   for (const id of ['key-signin', 'key-signin-text']) {
     $(id).hidden = !features.session;
   }
