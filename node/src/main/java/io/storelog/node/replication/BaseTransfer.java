@@ -11,9 +11,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Collections;
 import java.util.Map;
-import java.util.Set;
 import java.util.WeakHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +25,9 @@ final class BaseTransfer {
     private static final int CHUNK_BYTES = 1 << 20;
 
     private final MergedLog log;
-    /** Links the base was sent on already (once per link is enough: a new link asks again). */
-    private final Set<PeerSession> sentOn = Collections.newSetFromMap(new WeakHashMap<>());
+    /** When the base was last sent on each link; a peer that still lacks it a while later (it could not take it then) gets it again. */
+    private final Map<PeerSession, Long> sentAt = new WeakHashMap<>();
+    private static final long RESEND_AFTER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
     /** Per link, how many bytes of an incoming base have arrived. */
     private final Map<PeerSession, Long> receiving = new WeakHashMap<>();
 
@@ -38,7 +37,8 @@ final class BaseTransfer {
 
     /** After a peer's vector: if it lacks entries gone from this disk, stream the base to it. */
     void offerIfNeeded(PeerSession session) {
-        if (sentOn.contains(session)) {
+        Long last = sentAt.get(session);
+        if (last != null && System.nanoTime() - last < RESEND_AFTER_NANOS) {
             return;
         }
         VersionVector gone = log.notOnDisk();
@@ -51,7 +51,7 @@ final class BaseTransfer {
         if (base == null) {
             return;
         }
-        sentOn.add(session);
+        sentAt.put(session, System.nanoTime());
         try (InputStream in = Files.newInputStream(base)) {
             long total = Files.size(base);
             long offset = 0;
