@@ -61,6 +61,11 @@ final class Codec {
         return v;
     }
 
+    /** The entry bytes a stored value holds, or null when it was quarantined. */
+    static byte[] acceptedEntry(byte[] value) {
+        return value.length > 1 + HASH_BYTES && value[0] == ACCEPTED ? Arrays.copyOfRange(value, 1 + HASH_BYTES, value.length) : null;
+    }
+
     static byte[] entryHash(byte[] value) {
         return Arrays.copyOfRange(value, 1, 1 + HASH_BYTES);
     }

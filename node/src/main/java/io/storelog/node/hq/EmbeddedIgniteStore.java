@@ -208,6 +208,17 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
     }
 
     @Override
+    protected void scanEach(HqCache cache, java.util.function.BiConsumer<String, byte[]> visit) {
+        try (QueryCursor<Cache.Entry<String, byte[]>> cursor = caches.get(cache).query(new ScanQuery<String, byte[]>())) {
+            for (Cache.Entry<String, byte[]> e : cursor) {
+                visit.accept(e.getKey(), e.getValue());
+            }
+        } catch (IgniteException | CacheException | IllegalStateException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
     protected Map<String, byte[]> scan(HqCache cache) {
         Map<String, byte[]> out = new HashMap<>();
         try (QueryCursor<Cache.Entry<String, byte[]>> cursor = caches.get(cache).query(new ScanQuery<String, byte[]>())) {

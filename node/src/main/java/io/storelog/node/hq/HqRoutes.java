@@ -51,6 +51,8 @@ public final class HqRoutes implements Router {
     private final HqCatalog catalog;
     private final HqPricing pricing;
     private final HqStaff staff;
+    /** Most lines an out-of-date-price report lists. */
+    private static final int REPORT_LIMIT = 10_000;
     private final HqMetrics metrics;
     private final Optional<Secret> apiToken;
     private final Executor storageCalls;
@@ -188,6 +190,21 @@ public final class HqRoutes implements Router {
             return json(200, Json.object().put("sku", p.change().getSku()).put("price", p.change().getPrice())
                     .put("effectiveAt", Instant.ofEpochMilli(p.change().getEffectiveAtMs()).toString())
                     .put("version", p.version()));
+        }
+        if (area.equals("stores") && m.equals("GET") && s.size() == 5 && s.get(4).equals("out-of-date-prices")) {
+            authorizeAdmin(authorization);
+            String storeId = s.get(3);
+            if (store.summary(storeId).isEmpty()) {
+                throw new StoreLogException(ErrorCode.NOT_FOUND, "store " + storeId + " has uploaded nothing");
+            }
+            ArrayNode lines = Json.MAPPER.createArrayNode();
+            for (OutOfDatePrices.Line l : new OutOfDatePrices(store).of(store, storeId, REPORT_LIMIT)) {
+                lines.addObject().put("billId", l.billId()).put("till", l.till()).put("number", l.number()).put("sku", l.sku())
+                        .put("soldAt", Instant.ofEpochMilli(l.soldAtMs()).toString()).put("chargedUnitPrice", l.chargedUnitPrice())
+                        .put("publishedUnitPrice", l.publishedUnitPrice()).put("publishedVersion", l.publishedVersion())
+                        .put("laneVersion", l.laneVersion());
+            }
+            return json(200, Json.object().put("store", storeId).set("lines", lines));
         }
         if (area.equals("stores") && m.equals("GET") && s.size() <= 4) {
             authorizeAdmin(authorization);

@@ -29,6 +29,9 @@ public interface HqStore extends AutoCloseable {
     /** The running totals of one store, or empty when it never uploaded. */
     Optional<StoreSummary> summary(String store);
 
+    /** Streams the bytes of every accepted entry of {@code store}, in no particular order (for reports). */
+    void forEachEntry(String store, java.util.function.Consumer<byte[]> visit);
+
     /** Totals of every store that has uploaded, sorted by store. */
     List<StoreSummary> summaries();
 

@@ -55,6 +55,22 @@ abstract class IgniteHqStore implements HqStore {
     /** Every key and value of a small cache (stores, quarantine), outside any transaction. */
     protected abstract Map<String, byte[]> scan(HqCache cache);
 
+    /** Every key and value of a cache, one at a time (a large cache is never held whole). */
+    protected abstract void scanEach(HqCache cache, java.util.function.BiConsumer<String, byte[]> visit);
+
+    @Override
+    public void forEachEntry(String store, java.util.function.Consumer<byte[]> visit) {
+        String prefix = Codec.checkStore(store) + "|";
+        scanEach(HqCache.ENTRIES, (key, value) -> {
+            if (key.startsWith(prefix)) {
+                byte[] entry = Codec.acceptedEntry(value);
+                if (entry != null) {
+                    visit.accept(entry);
+                }
+            }
+        });
+    }
+
     @Override
     public VersionVector vector(String store) {
         return Codec.vectorProto(Codec.storeRecord(read(HqCache.STORES, Codec.checkStore(store))).vector());

@@ -62,6 +62,11 @@ final class HqHttp {
                 .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    Answer post(String path, String token, String json) {
+        return send(request(path, token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
     Answer upload(String store, String token, List<ByteString> entries) {
         return send(request("/api/hq/upload/" + store + "/entries", token).header("Content-Type", HqRoutes.PROTOBUF)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(UploadBatch.newBuilder().addAllEntries(entries).build().toByteArray()))
