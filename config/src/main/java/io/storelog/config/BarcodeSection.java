@@ -1,7 +1,6 @@
 package io.storelog.config;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -71,20 +70,11 @@ public record BarcodeSection(Set<String> pricePrefixes, Set<String> weightPrefix
                         raw.integer(ConfigKeys.BARCODES_ITEM_DIGITS, ConfigKeys.DEFAULT_BARCODES_ITEM_DIGITS), 1, BODY_DIGITS),
                 (int) Checks.range(ConfigKeys.BARCODES_VALUE_DIGITS,
                         raw.integer(ConfigKeys.BARCODES_VALUE_DIGITS, ConfigKeys.DEFAULT_BARCODES_VALUE_DIGITS), 1, BODY_DIGITS),
-                bool(raw, ConfigKeys.BARCODES_VALUE_CHECK_DIGIT, ConfigKeys.DEFAULT_BARCODES_VALUE_CHECK_DIGIT),
+                raw.bool(ConfigKeys.BARCODES_VALUE_CHECK_DIGIT, ConfigKeys.DEFAULT_BARCODES_VALUE_CHECK_DIGIT),
                 (int) Checks.range(ConfigKeys.BARCODES_WEIGHT_DECIMALS,
                         raw.integer(ConfigKeys.BARCODES_WEIGHT_DECIMALS, ConfigKeys.DEFAULT_BARCODES_WEIGHT_DECIMALS), 0, 3),
                 (int) Checks.range(ConfigKeys.BARCODES_PRICE_DECIMALS,
                         raw.integer(ConfigKeys.BARCODES_PRICE_DECIMALS, currencyExponent), 0, 6));
-    }
-
-    private static boolean bool(RawConfig raw, String key, boolean def) {
-        String t = raw.text(key, String.valueOf(def)).trim().toLowerCase(Locale.ROOT);
-        return switch (t) {
-            case "true", "yes" -> true;
-            case "false", "no" -> false;
-            default -> throw ConfigException.badValue(key, t, "is not true or false");
-        };
     }
 
     private static Set<String> prefixes(String key, Set<String> given) {

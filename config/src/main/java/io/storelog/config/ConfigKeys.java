@@ -25,6 +25,7 @@ public final class ConfigKeys {
     public static final String PEER_PORT = "peer.port";
     public static final String PEER_PEERS = "peer.peers";
     public static final String PEER_BIND = "peer.bind";
+    public static final String PEER_TLS = "peer.tls";
     public static final String HQ_URL = "hq.url";
     public static final String HQ_TOKEN = "hq.token";
     public static final String HQ_STORES_FILE = "hq.stores-file";
@@ -111,7 +112,7 @@ public final class ConfigKeys {
     /** Every key, in the order the README lists them. */
     public static final List<String> ALL = List.of(
             NODE_ID, NODE_ROLE, STORE_ID, STORE_KEY, STORE_TIME_ZONE, STORE_CURRENCY, STORE_TAX_CLASSES,
-            DATA_DIR, HTTP_PORT, HTTP_BIND, HTTP_API_TOKEN, HTTP_MAX_BODY_BYTES, PEER_PORT, PEER_BIND, PEER_PEERS,
+            DATA_DIR, HTTP_PORT, HTTP_BIND, HTTP_API_TOKEN, HTTP_MAX_BODY_BYTES, PEER_PORT, PEER_BIND, PEER_PEERS, PEER_TLS,
             HQ_URL, HQ_TOKEN, HQ_STORES_FILE, HQ_IGNITE_ADDRESSES, HQ_IGNITE_PORT, CATALOG_FILE, LOG_SEGMENT_BYTES, LOG_MAX_BATCH_RECORDS,
             LOG_ARCHIVE_AFTER_DAYS,
             REPLICATION_ACK_REPLICAS, REPLICATION_ACK_TIMEOUT_MS, STAFF_BOOTSTRAP_FILE, STAFF_PIN_ITERATIONS,

@@ -10,8 +10,14 @@ import java.util.Set;
  * @param port  port for peer connections (peer.port)
  * @param bind  address the peer port listens on (peer.bind)
  * @param peers static list of peers to connect to (peer.peers)
+ * @param tls   peer links over TLS, each node's certificate bound into the store-key proof (peer.tls)
  */
-public record PeerSection(int port, String bind, List<HostPort> peers) {
+public record PeerSection(int port, String bind, List<HostPort> peers, boolean tls) {
+    /** Plain peer links. */
+    public PeerSection(int port, String bind, List<HostPort> peers) {
+        this(port, bind, peers, false);
+    }
+
     public PeerSection {
         Checks.listenPort(ConfigKeys.PEER_PORT, port);
         Checks.notNull(ConfigKeys.PEER_BIND, bind);
@@ -34,6 +40,6 @@ public record PeerSection(int port, String bind, List<HostPort> peers) {
                 .map(text -> HostPort.parse(ConfigKeys.PEER_PEERS, text))
                 .toList();
         return new PeerSection(raw.listenPort(ConfigKeys.PEER_PORT, ConfigKeys.DEFAULT_PEER_PORT),
-                raw.text(ConfigKeys.PEER_BIND, ConfigKeys.DEFAULT_PEER_BIND).trim(), peers);
+                raw.text(ConfigKeys.PEER_BIND, ConfigKeys.DEFAULT_PEER_BIND).trim(), peers, raw.bool(ConfigKeys.PEER_TLS, false));
     }
 }

@@ -44,6 +44,16 @@ final class RawConfig {
     }
 
     /** Whether the key was given at all (an empty list counts: it says "none"). */
+    /** A true/false value ("yes"/"no" too); anything else is an error naming the key. */
+    boolean bool(String key, boolean def) {
+        String t = text(key, String.valueOf(def)).trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (t) {
+            case "true", "yes" -> true;
+            case "false", "no" -> false;
+            default -> throw ConfigException.badValue(key, t, "is not true or false");
+        };
+    }
+
     boolean has(String key) {
         return values.get(key) != null;
     }

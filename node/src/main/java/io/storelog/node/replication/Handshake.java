@@ -27,6 +27,14 @@ final class Handshake {
 
     /** The proof the side that dialled ({@code initiator}) or accepted sends, over both hellos. */
     byte[] proof(boolean initiator, Hello initiatorHello, Hello acceptorHello) {
+        return proof(initiator, initiatorHello, acceptorHello, new byte[0]);
+    }
+
+    /**
+     * As above, also over {@code tlsBinding} (both TLS certificates as this end saw them, see
+     * {@link PeerTls#binding}); an empty binding (no TLS) leaves the proof as it was.
+     */
+    byte[] proof(boolean initiator, Hello initiatorHello, Hello acceptorHello, byte[] tlsBinding) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(storeKey, "HmacSHA256"));
@@ -34,6 +42,9 @@ final class Handshake {
             mac.update((byte) (initiator ? 'I' : 'A'));
             update(mac, initiatorHello.toByteArray());
             update(mac, acceptorHello.toByteArray());
+            if (tlsBinding.length > 0) {
+                update(mac, tlsBinding);
+            }
             return mac.doFinal();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
@@ -41,8 +52,8 @@ final class Handshake {
     }
 
     /** Checks a proof in constant time. */
-    boolean verify(byte[] proof, boolean initiator, Hello initiatorHello, Hello acceptorHello) {
-        return MessageDigest.isEqual(proof, proof(initiator, initiatorHello, acceptorHello));
+    boolean verify(byte[] proof, boolean initiator, Hello initiatorHello, Hello acceptorHello, byte[] tlsBinding) {
+        return MessageDigest.isEqual(proof, proof(initiator, initiatorHello, acceptorHello, tlsBinding));
     }
 
     private static void update(Mac mac, byte[] part) {

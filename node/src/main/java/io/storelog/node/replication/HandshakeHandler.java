@@ -73,12 +73,15 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<PeerMessage> {
                 refuse(ctx, "hello without a 32-byte nonce");
             } else {
                 theirs = h;
-                byte[] proof = initiator ? handshake.proof(true, mine, theirs) : handshake.proof(false, theirs, mine);
+                byte[] binding = PeerTls.binding(ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class), initiator);
+                byte[] proof = initiator ? handshake.proof(true, mine, theirs, binding) : handshake.proof(false, theirs, mine, binding);
                 ctx.writeAndFlush(PeerMessage.newBuilder().setProof(Proof.newBuilder().setMac(ByteString.copyFrom(proof))).build());
             }
         } else if (msg.hasProof() && theirs != null && !done) {
             byte[] proof = msg.getProof().getMac().toByteArray();
-            boolean ok = initiator ? handshake.verify(proof, false, mine, theirs) : handshake.verify(proof, true, theirs, mine);
+            byte[] binding = PeerTls.binding(ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class), initiator);
+            boolean ok = initiator ? handshake.verify(proof, false, mine, theirs, binding)
+                    : handshake.verify(proof, true, theirs, mine, binding);
             if (!ok) {
                 refuse(ctx, "node " + theirs.getNode() + " failed the store-key proof");
                 return;

@@ -22,7 +22,8 @@ public record ReplicationOptions(
         long gossipMillis,
         long minBackoffMillis,
         long maxBackoffMillis,
-        long catchUpMillis) {
+        long catchUpMillis,
+        boolean tls) {
 
     /** Largest frame accepted: comfortably above the largest entry the API can make (a 1,000-product catalog chunk). */
     public static final int MAX_FRAME_BYTES = 4 * 1024 * 1024;
@@ -32,6 +33,6 @@ public record ReplicationOptions(
         return new ReplicationOptions(config.store().id(), config.node().id(), config.role().text(),
                 config.store().key().orElseThrow().value(), config.peer().bind(), config.peer().port(), config.peer().peers(),
                 config.replication().ackReplicas(), config.replication().ackTimeoutMs(),
-                MAX_FRAME_BYTES, 256 * 1024, 1024, 8L * 1024 * 1024, 1_000, 100, 5_000, 10_000);
+                MAX_FRAME_BYTES, 256 * 1024, 1024, 8L * 1024 * 1024, 1_000, 100, 5_000, 10_000, config.peer().tls());
     }
 }

@@ -80,6 +80,8 @@ public final class Replicator implements AutoCloseable {
     private final RecentEntries recent = new RecentEntries(16_384);
     private final PeerRequests requests;
     private final BaseTransfer bases;
+    /** TLS for peer links when {@code peer.tls} is on, else null. */
+    private final PeerTls tls;
     /** Replication thread only. */
     private final Map<String, PeerSession> sessions = new HashMap<>();
     /** Replication thread only: who answered at a configured address. */
@@ -138,6 +140,7 @@ public final class Replicator implements AutoCloseable {
         });
         this.requests = new PeerRequests(thread);
         this.bases = new BaseTransfer(log);
+        this.tls = options.tls() ? new PeerTls(options.node()) : null;
         this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         Gauge.builder("storelog.replication.peers.connected", statusView,
                 v -> v.values().stream().filter(PeerStatus::connected).count()).register(meters);
@@ -340,6 +343,9 @@ public final class Replicator implements AutoCloseable {
                     // close() may have run its sweep before this channel joined the group.
                     ch.close();
                     return;
+                }
+                if (tls != null) {
+                    ch.pipeline().addLast("tls", tls.handler(ch.alloc(), dialled != null));
                 }
                 ch.pipeline()
                         .addLast("frames", new FrameDecoder(options.maxFrameBytes()))
