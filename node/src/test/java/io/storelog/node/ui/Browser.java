@@ -124,7 +124,9 @@ final class Browser implements AutoCloseable {
     /** Waits until {@code condition} answers non-null (and not false), and returns that. */
     <T> T until(Function<WebDriver, T> condition) {
         try {
-            return new WebDriverWait(driver, WAIT, Duration.ofMillis(50)).until(condition);
+            // A dialog re-rendered between finding and reading it is asked again, not a failure.
+            return new WebDriverWait(driver, WAIT, Duration.ofMillis(50))
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
         } catch (TimeoutException e) {
             // What the page showed when the wait gave up says more than the condition's lambda name.
             String url = driver.getCurrentUrl();
