@@ -46,6 +46,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -95,17 +96,12 @@ public final class AppendBench implements Callable<Integer> {
     int buildOutstanding;
     @Option(names = "--stage-bills", defaultValue = "20000", description = "bills timed per stage on one thread (default ${DEFAULT-VALUE})")
     int stageBills;
-    @Option(names = "--dir", description = "directory on the disk under test; a fresh subdirectory is made in it (default ./target)")
-    Path dir;
-    @Option(names = "--out-dir", description = "where results go (default bench/results under STORELOG_HOME or the working directory)")
-    Path outDir;
-    @Option(names = "--seed", defaultValue = "1", description = "seed of catalogs and bills (default ${DEFAULT-VALUE})")
-    long seed;
     @Option(names = "--profile", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "after the timed runs, profile the top writer level and a recovery with JFR (default on)")
     boolean profile;
-    @Option(names = "--keep-data", description = "keep the recovery log and catalogs afterwards (other data directories are removed as each part ends)")
-    boolean keepData;
+
+    @Mixin
+    BenchOptions options;
 
     @Spec
     CommandSpec spec;
@@ -116,11 +112,11 @@ public final class AppendBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
-        return BenchRun.execute("append", "StoreLog append benchmark", dir, outDir, keepData, spec, run -> {
+        return BenchRun.execute("append", "StoreLog append benchmark", options.dir, options.outDir, options.keepData, spec, run -> {
             base = run.base;
             report = run.report;
             Path catalog = base.resolve("catalog-" + catalogProducts + ".csv");
-            CatalogGenerator.write(catalogProducts, seed, catalog);
+            CatalogGenerator.write(catalogProducts, options.seed, catalog);
             List<CatalogItem> items = CatalogCsv.read(catalog, CatalogGenerator.CURRENCY_EXPONENT);
 
             schedulerNoise();
@@ -225,7 +221,7 @@ public final class AppendBench implements Callable<Integer> {
         Histogram h = histogram();
         Path file = base.resolve("fsync-baseline.dat");
         byte[] record = new byte[RECORD_BYTES];
-        new Random(seed).nextBytes(record);
+        new Random(options.seed).nextBytes(record);
         ByteBuffer buf = ByteBuffer.allocateDirect(RECORD_BYTES);
         long elapsed;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -346,7 +342,7 @@ public final class AppendBench implements Callable<Integer> {
         Thread[] threads = new Thread[writers];
         for (int i = 0; i < writers; i++) {
             // Every run gets its own seeds: a cart id seen before would be answered as a repeat, not billed.
-            BillMix mix = new BillMix(items, seed * 1_000_003L + salt * 65_537L + writers * 1_009L + i, "cashier-" + (i % 8));
+            BillMix mix = new BillMix(items, options.seed * 1_000_003L + salt * 65_537L + writers * 1_009L + i, "cashier-" + (i % 8));
             ws[i] = new Writer(node, mix, measureFrom, endAt, () -> {
                 // The first writer into the measured window notes the log's counters, so the log figures
                 // cover the same window as the bills.
@@ -480,7 +476,7 @@ public final class AppendBench implements Callable<Integer> {
         Path data = base.resolve("stages");
         StageCosts.Result r;
         try (StoreNode node = StoreNode.start(config(data, catalog))) {
-            r = StageCosts.measure(node.state(), items, stageBills, seed * 13 + 5);
+            r = StageCosts.measure(node.state(), items, stageBills, options.seed * 13 + 5);
         } finally {
             BenchRun.deleteTree(data);
         }
@@ -638,7 +634,7 @@ public final class AppendBench implements Callable<Integer> {
                 summary.forEach(report::note);
             }
         }
-        if (!keepData) {
+        if (!options.keepData) {
             BenchRun.deleteTree(data);
         }
 
@@ -700,7 +696,7 @@ public final class AppendBench implements Callable<Integer> {
         long step = Math.max(1, total / 10);
         Thread[] threads = new Thread[producers];
         for (int i = 0; i < producers; i++) {
-            BillMix mix = new BillMix(items, seed * 7_919L + i, "cashier-" + i);
+            BillMix mix = new BillMix(items, options.seed * 7_919L + i, "cashier-" + i);
             threads[i] = new Thread(() -> {
                 while (failure.get() == null && left.getAndDecrement() > 0) {
                     BillRequest request = mix.next();
@@ -745,7 +741,7 @@ public final class AppendBench implements Callable<Integer> {
     private void search() throws Exception {
         report.section("Catalog search over " + String.format(Locale.ROOT, "%,d", searchProducts) + " generated products");
         Path csv = base.resolve("catalog-" + searchProducts + ".csv");
-        CatalogGenerator.write(searchProducts, seed, csv);
+        CatalogGenerator.write(searchProducts, options.seed, csv);
         List<CatalogItem> items = CatalogCsv.read(csv, CatalogGenerator.CURRENCY_EXPONENT);
         Path data = base.resolve("search");
         long t0 = System.nanoTime();
@@ -801,7 +797,7 @@ public final class AppendBench implements Callable<Integer> {
 
     /** A seeded mix of what a cashier types: name words and fragments, SKUs, barcodes, and misses. */
     private List<String[]> queries(List<CatalogItem> items, int count) {
-        SplittableRandom r = new SplittableRandom(seed * 31 + 7);
+        SplittableRandom r = new SplittableRandom(options.seed * 31 + 7);
         List<CatalogItem> withBarcode = items.stream().filter(i -> !i.barcode().isEmpty()).toList();
         List<String[]> out = new ArrayList<>(count);
         while (out.size() < count) {

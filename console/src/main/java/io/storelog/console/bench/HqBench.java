@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -69,14 +70,9 @@ public final class HqBench implements Callable<Integer> {
     boolean quick;
     @Option(names = "--profile", description = "take a JFR CPU profile of the upload (its figures then include the profiler's cost)")
     boolean profile;
-    @Option(names = "--dir", description = "directory on the disk under test; a fresh subdirectory is made in it (default ./target)")
-    Path dir;
-    @Option(names = "--out-dir", description = "where results go (default bench/results under STORELOG_HOME or the working directory)")
-    Path outDir;
-    @Option(names = "--seed", defaultValue = "1", description = "seed of the catalog and the bills (default ${DEFAULT-VALUE})")
-    long seed;
-    @Option(names = "--keep-data", description = "keep the data directories afterwards")
-    boolean keepData;
+
+    @Mixin
+    BenchOptions options;
 
     @Spec
     CommandSpec spec;
@@ -103,11 +99,11 @@ public final class HqBench implements Callable<Integer> {
         if (backlog < products + 1L) {
             throw new UsageException("--backlog must exceed the catalog import (" + products + " products)");
         }
-        return BenchRun.execute("hq", "StoreLog headquarters upload benchmark", dir, outDir, keepData, spec, run -> {
+        return BenchRun.execute("hq", "StoreLog headquarters upload benchmark", options.dir, options.outDir, options.keepData, spec, run -> {
             base = run.base;
             report = run.report;
             Path catalog = base.resolve("catalog-" + products + ".csv");
-            CatalogGenerator.write(products, seed, catalog);
+            CatalogGenerator.write(products, options.seed, catalog);
             run(catalog, CatalogCsv.read(catalog, CatalogGenerator.CURRENCY_EXPONENT));
         });
     }
@@ -155,8 +151,8 @@ public final class HqBench implements Callable<Integer> {
         int n = quick ? 2_000 : WARM_UP_ENTRIES;
         long t0 = System.nanoTime();
         try (IgniteBulkLoad ignite = IgniteBulkLoad.start(work, "bench-ignite-warmup", quick)) {
-            ignite.putAllInTransactions(HqShapedEntries.synthetic("warm-tx", n, seed), putAllBatch);
-            ignite.stream(HqShapedEntries.synthetic("warm-stream", n, seed + 1));
+            ignite.putAllInTransactions(HqShapedEntries.synthetic("warm-tx", n, options.seed), putAllBatch);
+            ignite.stream(HqShapedEntries.synthetic("warm-stream", n, options.seed + 1));
         }
         BenchRun.deleteTree(work);
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -173,7 +169,7 @@ public final class HqBench implements Callable<Integer> {
         long receipts = backlog - catalogEntries - bills;
         List<Supplier<BillRequest>> streams = new ArrayList<>();
         for (int w = 0; w < BILL_WRITERS; w++) {
-            BillMix mix = new BillMix(items, seed * 1_000_003L + w, "cashier-" + w);
+            BillMix mix = new BillMix(items, options.seed * 1_000_003L + w, "cashier-" + w);
             streams.add(mix::next);
         }
         Backlog.Result w = Backlog.write(store, bills, streams, receipts, items.stream().map(CatalogItem::sku).toList());
@@ -247,7 +243,7 @@ public final class HqBench implements Callable<Integer> {
             r = load.run(ignite);
             u = CpuMeter.between(c0, CPU.snapshot());
         }
-        if (!keepData) {
+        if (!options.keepData) {
             BenchRun.deleteTree(work);
         }
         if (r.cacheSize() != entries.size()) {

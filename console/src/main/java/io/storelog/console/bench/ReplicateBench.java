@@ -41,6 +41,7 @@ import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -93,14 +94,9 @@ public final class ReplicateBench implements Callable<Integer> {
     boolean compareIgnite;
     @Option(names = "--ignite-nodes", defaultValue = "3", description = "Ignite server nodes (default ${DEFAULT-VALUE})")
     int igniteNodes;
-    @Option(names = "--dir", description = "directory on the disk under test; a fresh subdirectory is made in it (default ./target)")
-    Path dir;
-    @Option(names = "--out-dir", description = "where results go (default bench/results under STORELOG_HOME or the working directory)")
-    Path outDir;
-    @Option(names = "--seed", defaultValue = "1", description = "seed of the catalog and the bills (default ${DEFAULT-VALUE})")
-    long seed;
-    @Option(names = "--keep-data", description = "keep the data directories afterwards")
-    boolean keepData;
+
+    @Mixin
+    BenchOptions options;
 
     @Spec
     CommandSpec spec;
@@ -112,11 +108,11 @@ public final class ReplicateBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
-        return BenchRun.execute("replicate", "StoreLog replication benchmark", dir, outDir, keepData, spec, run -> {
+        return BenchRun.execute("replicate", "StoreLog replication benchmark", options.dir, options.outDir, options.keepData, spec, run -> {
             base = run.base;
             report = run.report;
             Path catalog = base.resolve("catalog-" + catalogProducts + ".csv");
-            CatalogGenerator.write(catalogProducts, seed, catalog);
+            CatalogGenerator.write(catalogProducts, options.seed, catalog);
             items = CatalogCsv.read(catalog, CatalogGenerator.CURRENCY_EXPONENT);
             run(catalog);
         });
@@ -163,7 +159,7 @@ public final class ReplicateBench implements Callable<Integer> {
 
     /** Writer i's bills: the same seeds on the StoreLog and the Ignite side, so both get the same bill stream. */
     private Supplier<BillRequest> mix(long salt, int writer) {
-        BillMix m = new BillMix(items, seed * 1_000_003L + salt * 65_537L + writer, "cashier-" + (writer % 8));
+        BillMix m = new BillMix(items, options.seed * 1_000_003L + salt * 65_537L + writer, "cashier-" + (writer % 8));
         return m::next;
     }
 
@@ -174,7 +170,7 @@ public final class ReplicateBench implements Callable<Integer> {
         report.row("store", nodes + " StoreLog nodes in this one JVM, full mesh of peer links on 127.0.0.1", Map.of("nodes", nodes));
         report.row("writers", writers + " concurrent writers, writer i bills on node i mod " + nodes, Map.of("writers", writers));
         report.row("bills", "BillMix: " + BillMix.MIN_LINES + "-" + BillMix.MAX_LINES + " lines, line and bill discounts, cash/card/split tenders, over a "
-                + catalogProducts + "-product generated catalog (seed " + seed + ")", Map.of("catalogProducts", catalogProducts));
+                + catalogProducts + "-product generated catalog (seed " + options.seed + ")", Map.of("catalogProducts", catalogProducts));
         report.row("durations", String.format(Locale.ROOT, "throughput %d s after %.1f s warm-up; lag run %d s at %.0f bills/s; cut-off %d s",
                 seconds, warmupSeconds(), lagSeconds(), lagRate, cutOffSeconds()), Map.of("seconds", seconds,
                 "warmupSeconds", warmupSeconds(), "lagSeconds", lagSeconds(), "lagRate", lagRate, "cutOffSeconds", cutOffSeconds()));
@@ -222,7 +218,7 @@ public final class ReplicateBench implements Callable<Integer> {
     private FsyncProbe.Result fsyncProbe() throws Exception {
         double maxSeconds = Math.max(2, seconds);
         report.section("Raw fsync of the data disk (" + FsyncProbe.RECORD_BYTES + "-byte append + FileChannel.force(false), one at a time)");
-        FsyncProbe.Result r = FsyncProbe.run(base, fsyncIterations, maxSeconds, seed);
+        FsyncProbe.Result r = FsyncProbe.run(base, fsyncIterations, maxSeconds, options.seed);
         Map<String, Object> v = Latency.values(r.latency());
         v.put("opsPerSecond", r.opsPerSecond());
         report.row("latency", Latency.text(r.latency()), v);
