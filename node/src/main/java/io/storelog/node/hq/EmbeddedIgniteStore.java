@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -216,19 +215,6 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
         } catch (IgniteException | CacheException | IllegalStateException e) {
             throw unavailable(e);
         }
-    }
-
-    @Override
-    protected Map<String, byte[]> scan(HqCache cache) {
-        Map<String, byte[]> out = new HashMap<>();
-        try (QueryCursor<Cache.Entry<String, byte[]>> cursor = caches.get(cache).query(new ScanQuery<String, byte[]>())) {
-            for (Cache.Entry<String, byte[]> e : cursor) {
-                out.put(e.getKey(), e.getValue());
-            }
-        } catch (IgniteException | CacheException | IllegalStateException e) {
-            throw unavailable(e);
-        }
-        return out;
     }
 
     private static HqStorageException unavailable(RuntimeException e) {

@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,11 @@ abstract class IgniteHqStore implements HqStore {
     protected abstract Map<String, byte[]> readAll(HqCache cache, Set<String> keys);
 
     /** Every key and value of a small cache (stores, quarantine), outside any transaction. */
-    protected abstract Map<String, byte[]> scan(HqCache cache);
+    protected Map<String, byte[]> scan(HqCache cache) {
+        Map<String, byte[]> out = new HashMap<>();
+        scanEach(cache, out::put);
+        return out;
+    }
 
     /** Every key and value of a cache, one at a time (a large cache is never held whole). */
     protected abstract void scanEach(HqCache cache, java.util.function.BiConsumer<String, byte[]> visit);

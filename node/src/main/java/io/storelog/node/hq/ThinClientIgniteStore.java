@@ -1,7 +1,6 @@
 package io.storelog.node.hq;
 
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -108,19 +107,6 @@ public final class ThinClientIgniteStore extends IgniteHqStore {
         } catch (ClientException | IgniteException | CacheException | IllegalStateException e) {
             throw unavailable(e);
         }
-    }
-
-    @Override
-    protected Map<String, byte[]> scan(HqCache cache) {
-        Map<String, byte[]> out = new HashMap<>();
-        try (QueryCursor<Cache.Entry<String, byte[]>> cursor = caches.get(cache).query(new ScanQuery<String, byte[]>())) {
-            for (Cache.Entry<String, byte[]> e : cursor) {
-                out.put(e.getKey(), e.getValue());
-            }
-        } catch (ClientException | IgniteException | CacheException | IllegalStateException e) {
-            throw unavailable(e);
-        }
-        return out;
     }
 
     private HqStorageException unavailable(RuntimeException e) {
