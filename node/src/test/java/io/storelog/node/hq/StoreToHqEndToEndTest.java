@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.storelog.config.ConfigKeys;
 import io.storelog.config.ConfigLoader;
 import io.storelog.config.NodeConfig;
-import io.storelog.node.testing.ApiClient;
 import io.storelog.node.testing.ApiClient.Response;
+import io.storelog.node.testing.cluster.ClusterBills;
 import io.storelog.node.testing.cluster.TestCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +80,7 @@ class StoreToHqEndToEndTest {
                 await().atMost(Duration.ofSeconds(20)).until(() ->
                         c.api(lane).get("/api/catalog?q=MILK-1L").body().get(0).get("price").asLong() == newPrice);
             }
-            Response after = c.api(2).post("/api/bills", bill("after-price", "MILK-1L"));
+            Response after = c.api(2).post("/api/bills", ClusterBills.oneJson("after-price", "MILK-1L"));
             assertThat(after.status()).as("%s", after).isEqualTo(201);
             assertThat(after.body().get("total").asLong()).isEqualTo(newPrice);
         } finally {
@@ -93,7 +92,7 @@ class StoreToHqEndToEndTest {
         String[] skus = {"MILK-1L", "BREAD", "SOAP", "WINE"};
         for (int k = 0; k < perLane; k++) {
             for (int lane = 0; lane < 3; lane++) {
-                Response r = c.api(lane).post("/api/bills", bill(tag + "-" + lane + "-" + k, skus[(k + lane) % skus.length]));
+                Response r = c.api(lane).post("/api/bills", ClusterBills.oneJson(tag + "-" + lane + "-" + k, skus[(k + lane) % skus.length]));
                 assertThat(r.status()).as("%s", r).isEqualTo(201);
                 billed.addAndGet(r.body().get("total").asLong());
             }
@@ -107,12 +106,5 @@ class StoreToHqEndToEndTest {
             HqHttp.Answer a = http.get("/api/hq/stores/test-store", null);
             return a.status() == 200 && a.json().get("entries").asLong() == c.node(0).log().entries();
         });
-    }
-
-    private static ObjectNode bill(String clientBillId, String sku) {
-        ObjectNode o = ApiClient.object().put("clientBillId", clientBillId);
-        o.putArray("lines").addObject().put("sku", sku).put("qty", 1);
-        o.putArray("tenders").addObject().put("type", "cash");
-        return o;
     }
 }

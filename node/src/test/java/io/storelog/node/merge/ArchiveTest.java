@@ -3,13 +3,12 @@ package io.storelog.node.merge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.storelog.config.ConfigKeys;
 import io.storelog.node.StoreLogException;
 import io.storelog.node.StoreNode;
 import io.storelog.node.state.StateDigest;
-import io.storelog.node.testing.ApiClient;
 import io.storelog.node.testing.ApiClient.Response;
+import io.storelog.node.testing.cluster.ClusterBills;
 import io.storelog.node.testing.cluster.TestCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +44,7 @@ class ArchiveTest {
             }
             List<String> oldBills = new ArrayList<>();
             for (int k = 0; k < 6; k++) {
-                Response r = c.api(k % 3).post("/api/bills", bill("old-" + k, "MILK-1L"));
+                Response r = c.api(k % 3).post("/api/bills", ClusterBills.oneJson("old-" + k, "MILK-1L"));
                 assertThat(r.status()).as("%s", r).isEqualTo(201);
                 oldBills.add(r.body().get("id").asText());
             }
@@ -53,7 +52,7 @@ class ArchiveTest {
             c.awaitConverged(Duration.ofSeconds(60));
             // What headquarters would have confirmed: everything held now.
             VersionVector confirmed = c.node(0).log().versionVector();
-            Response newer = c.api(1).post("/api/bills", bill("after-confirm", "BREAD"));
+            Response newer = c.api(1).post("/api/bills", ClusterBills.oneJson("after-confirm", "BREAD"));
             assertThat(newer.status()).isEqualTo(201);
             c.awaitConverged(Duration.ofSeconds(30));
             StateDigest before = c.digest(0);
@@ -75,7 +74,7 @@ class ArchiveTest {
             c.restart(0);
             c.awaitReady(0, Duration.ofSeconds(30));
             assertThat(c.digest(0).digest()).isEqualTo(before.digest());
-            assertThat(c.api(0).post("/api/bills", bill("after-restart", "SOAP")).status()).isEqualTo(201);
+            assertThat(c.api(0).post("/api/bills", ClusterBills.oneJson("after-restart", "SOAP")).status()).isEqualTo(201);
 
             // A replaced till: empty disk, new incarnation; the others no longer hold the archived entries.
             c.kill(2);
@@ -87,7 +86,7 @@ class ArchiveTest {
             assertThat(c.node(2).state().billCount()).isEqualTo(c.node(0).state().billCount());
             assertThat(c.node(2).state().onHandMilli("STAMP")).isEqualTo(c.node(0).state().onHandMilli("STAMP"));
             assertThat(c.api(2).get("/api/bills/" + oldBills.get(1)).status()).isEqualTo(410);
-            Response fresh = c.api(2).post("/api/bills", bill("on-the-new-till", "WINE"));
+            Response fresh = c.api(2).post("/api/bills", ClusterBills.oneJson("on-the-new-till", "WINE"));
             assertThat(fresh.status()).as("%s", fresh).isEqualTo(201);
             assertThat(fresh.body().get("number").asLong()).as("numbering continues after the base's bills").isEqualTo(3);
             c.awaitConverged(Duration.ofSeconds(30));
@@ -125,12 +124,5 @@ class ArchiveTest {
         try (Stream<Path> s = Files.list(dataDir.resolve("log"))) {
             return s.filter(p -> p.getFileName().toString().startsWith("log_")).count();
         }
-    }
-
-    private static ObjectNode bill(String clientBillId, String sku) {
-        ObjectNode o = ApiClient.object().put("clientBillId", clientBillId);
-        o.putArray("lines").addObject().put("sku", sku).put("qty", 1);
-        o.putArray("tenders").addObject().put("type", "cash");
-        return o;
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.storelog.node.StoreNode;
 import io.storelog.node.testing.ApiClient;
 import io.storelog.node.testing.cluster.ClusterBills;
@@ -59,7 +58,7 @@ class ProcessKillTest {
                         for (int k = 0; !stop.get(); k++) {
                             String id = "kill-" + l + "-" + k;
                             try {
-                                ApiClient.Response r = api.tryPost("/api/bills", bill(id));
+                                ApiClient.Response r = api.tryPost("/api/bills", ClusterBills.oneJson(id, "BREAD"));
                                 if (r.status() == 201) {
                                     answered.put(id, r.body());
                                     enough.countDown();
@@ -110,7 +109,7 @@ class ProcessKillTest {
                 ClusterBills.clientIdCounts(b).forEach((id, n) -> assertThat(n).as("bills of cart %s", id).isOne());
                 List<Long> numbers = ClusterBills.numbersByTill(b).get(c.name(0));
                 assertThat(numbers).doesNotHaveDuplicates();
-                ApiClient.Response next = api2.post("/api/bills", bill("kill-after"));
+                ApiClient.Response next = api2.post("/api/bills", ClusterBills.oneJson("kill-after", "BREAD"));
                 assertThat(next.status()).as("%s", next).isEqualTo(201);
                 assertThat(next.body().get("number").asLong()).isGreaterThan(numbers.get(numbers.size() - 1));
             } catch (AssertionError | RuntimeException e) {
@@ -126,12 +125,5 @@ class ProcessKillTest {
         Map<String, Long> vv = new TreeMap<>();
         digest.get("versionVector").properties().forEach(f -> vv.put(f.getKey(), f.getValue().asLong()));
         return vv;
-    }
-
-    private static ObjectNode bill(String clientBillId) {
-        ObjectNode o = ApiClient.object().put("clientBillId", clientBillId);
-        o.putArray("lines").addObject().put("sku", "BREAD").put("qty", 1);
-        o.putArray("tenders").addObject().put("type", "cash");
-        return o;
     }
 }

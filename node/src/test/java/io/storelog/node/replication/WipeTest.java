@@ -3,7 +3,6 @@ package io.storelog.node.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.storelog.config.ConfigKeys;
 import io.storelog.node.testing.ApiClient;
 import io.storelog.node.testing.ApiClient.Response;
@@ -43,14 +42,14 @@ class WipeTest {
             ApiClient a = c.api(0);
             List<String> aBills = new ArrayList<>();
             for (int k = 1; k <= 5; k++) {
-                Response r = a.post("/api/bills", bill("wipe-a-" + k, "MILK-1L"));
+                Response r = a.post("/api/bills", ClusterBills.oneJson("wipe-a-" + k, "MILK-1L"));
                 assertThat(r.status()).as("%s", r).isEqualTo(201);
                 assertThat(r.body().get("singleLane").asBoolean()).as("bill %d held by a peer when answered", k).isFalse();
                 assertThat(r.body().get("number").asLong()).isEqualTo(k);
                 aBills.add(r.body().get("id").asText());
             }
             for (int k = 1; k <= 3; k++) {
-                assertThat(c.api(1).post("/api/bills", bill("wipe-b-" + k, "BREAD")).status()).isEqualTo(201);
+                assertThat(c.api(1).post("/api/bills", ClusterBills.oneJson("wipe-b-" + k, "BREAD")).status()).isEqualTo(201);
             }
             String oldIncarnation = c.node(0).log().origin();
 
@@ -68,7 +67,7 @@ class WipeTest {
             String newIncarnation = c.node(0).log().origin();
             assertThat(newIncarnation).isNotEqualTo(oldIncarnation).startsWith(c.name(0) + "-");
             a = c.api(0);
-            Response early = a.post("/api/bills", bill("wipe-a-early", "SOAP"));
+            Response early = a.post("/api/bills", ClusterBills.oneJson("wipe-a-early", "SOAP"));
             assertThat(early.status()).as("%s", early).isEqualTo(503);
             assertThat(early.code()).isEqualTo("NOT_READY");
             assertThat(a.get("/api/status").body().get("ready").asBoolean()).isFalse();
@@ -78,14 +77,14 @@ class WipeTest {
             for (String id : aBills) {
                 assertThat(a.get("/api/bills/" + id).status()).as("old bill %s back on A", id).isEqualTo(200);
             }
-            Response next = a.post("/api/bills", bill("wipe-a-6", "WINE"));
+            Response next = a.post("/api/bills", ClusterBills.oneJson("wipe-a-6", "WINE"));
             assertThat(next.status()).as("%s", next).isEqualTo(201);
             assertThat(next.body().get("number").asLong()).isEqualTo(6);
             assertThat(next.body().get("receiptNumber").asText()).isEqualTo(c.name(0) + "-000006");
             assertThat(next.body().get("id").asText()).startsWith(newIncarnation + ":");
             assertThat(next.body().get("singleLane").asBoolean()).isFalse();
             // The cart retried (the screen timed out): the same bill, not a second one.
-            Response retry = a.post("/api/bills", bill("wipe-a-6", "WINE"));
+            Response retry = a.post("/api/bills", ClusterBills.oneJson("wipe-a-6", "WINE"));
             assertThat(retry.status()).isEqualTo(200);
             assertThat(retry.body().get("id").asText()).isEqualTo(next.body().get("id").asText());
 
@@ -115,7 +114,7 @@ class WipeTest {
             // B (1) is cut off, so A's bills are held by A and C only.
             c.isolate(1);
             for (int k = 1; k <= 4; k++) {
-                Response r = c.api(0).post("/api/bills", bill("stale-a-" + k, "MILK-1L"));
+                Response r = c.api(0).post("/api/bills", ClusterBills.oneJson("stale-a-" + k, "MILK-1L"));
                 assertThat(r.status()).as("%s", r).isEqualTo(201);
                 assertThat(r.body().get("singleLane").asBoolean()).isFalse();
             }
@@ -137,16 +136,9 @@ class WipeTest {
 
             c.heal(0, 2);
             c.awaitReady(0, Duration.ofSeconds(15));
-            Response next = c.api(0).post("/api/bills", bill("stale-a-5", "WINE"));
+            Response next = c.api(0).post("/api/bills", ClusterBills.oneJson("stale-a-5", "WINE"));
             assertThat(next.status()).as("%s", next).isEqualTo(201);
             assertThat(next.body().get("number").asLong()).as("numbering continues after C's copy of A's bills").isEqualTo(5);
         }
-    }
-
-    private static ObjectNode bill(String clientBillId, String sku) {
-        ObjectNode o = ApiClient.object().put("clientBillId", clientBillId);
-        o.putArray("lines").addObject().put("sku", sku).put("qty", 1);
-        o.putArray("tenders").addObject().put("type", "cash");
-        return o;
     }
 }

@@ -1,5 +1,7 @@
 package io.storelog.node.testing.cluster;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.storelog.node.testing.ApiClient;
 import io.storelog.node.StoreNode;
 import io.storelog.node.billing.BillRequest;
 import io.storelog.node.billing.LineRequest;
@@ -28,6 +30,14 @@ public final class ClusterBills {
     public static BillRequest one(String clientBillId, String sku) {
         return new BillRequest(clientBillId, List.of(new LineRequest(sku, 1000, null)), null,
                 List.of(new TenderRequest(TenderType.CASH, null, null, null)), null, "test");
+    }
+
+    /** The same bill as {@link #one}, as the JSON body a till posts to {@code /api/bills}. */
+    public static ObjectNode oneJson(String clientBillId, String sku) {
+        ObjectNode o = ApiClient.object().put("clientBillId", clientBillId);
+        o.putArray("lines").addObject().put("sku", sku).put("qty", 1);
+        o.putArray("tenders").addObject().put("type", "cash");
+        return o;
     }
 
     /** 1–4 lines of whole pieces and sometimes loose bananas, paid cash or card. */
