@@ -123,6 +123,8 @@ public final class MergedLog implements AutoCloseable {
     static final String BASE_FILE = "base.bin";
     /** Present once this node took a peer's base: its log alone can no longer rebuild the fold. */
     static final String BASE_REQUIRED_FILE = "base.required";
+    /** Whether this node took a peer's base (the marker file exists): read at open, set when taking one. */
+    private volatile boolean holdsPeerBase;
     private final AtomicLong foreignOwn = new AtomicLong();
 
     /** A merged log of node {@code nodeName}, folding into {@code state}. */
@@ -162,7 +164,9 @@ public final class MergedLog implements AutoCloseable {
         }
         snapshotIndex = Math.max(0, loaded);
         // Archived segments, or a peer's base taken: the log alone cannot rebuild the fold any more.
-        long required = Math.max(log.archivedThrough() > 0 ? log.archivedThrough() : -1, baseRequired(snapshotDir));
+        long peerBaseAt = baseRequired(snapshotDir);
+        holdsPeerBase = peerBaseAt >= 0;
+        long required = Math.max(log.archivedThrough() > 0 ? log.archivedThrough() : -1, peerBaseAt);
         if (required >= 0 && loaded < required) {
             throw new StoreLogException(ErrorCode.CORRUPT_LOG, "the log before index " + (required + 1)
                     + " was archived or came in a peer's snapshot, and neither " + StateSnapshot.FILE + " nor " + BASE_FILE
@@ -407,7 +411,7 @@ public final class MergedLog implements AutoCloseable {
         if (e.hasConflict() && state.evidenceUnfolds(e.getConflict())) {
             LOG.error("ALERT: origin {} holds two different entries at seq {}; freezing it there",
                     e.getConflict().getOrigin(), e.getConflict().getSeq());
-            if (ready && (log.archivedThrough() > 0 || snapshotDirHasBase())) {
+            if (ready && (log.archivedThrough() > 0 || holdsPeerBase)) {
                 // The entries before the archive point exist only as their fold: the evidence freezes the
                 // origin from here on, and what was folded stays (docs/archival.md).
                 LOG.error("ALERT: cannot unfold entries of {} below the archive point; freezing it for what follows",
@@ -473,10 +477,6 @@ public final class MergedLog implements AutoCloseable {
             state.clear();
             return -1;
         }
-    }
-
-    private boolean snapshotDirHasBase() {
-        return snapshotFile != null && Files.exists(snapshotFile.resolveSibling(BASE_REQUIRED_FILE));
     }
 
     /** The log index a peer's base was installed at (-1: never), from the marker file. */
@@ -549,6 +549,10 @@ public final class MergedLog implements AutoCloseable {
 
     /** Per origin, the seqs this node no longer holds on disk (archived, or taken from a peer's base). */
     public VersionVector notOnDisk() {
+        if (log.archivedThrough() == 0 && !holdsPeerBase) {
+            // Asked on every vector a peer sends: with nothing archived or taken from a peer, all is on disk.
+            return VersionVector.of(Map.of());
+        }
         return index.notOnDisk(log.firstKeptOrdinal());
     }
 
@@ -559,7 +563,7 @@ public final class MergedLog implements AutoCloseable {
 
     /** The base this node may hand a new peer (made by archiving here), or null. */
     public Path baseForPeers() {
-        if (snapshotFile == null || log.archivedThrough() == 0 || snapshotDirHasBase()) {
+        if (snapshotFile == null || log.archivedThrough() == 0 || holdsPeerBase) {
             return null;
         }
         Path base = snapshotFile.resolveSibling(BASE_FILE);
@@ -630,6 +634,7 @@ public final class MergedLog implements AutoCloseable {
                         java.nio.file.StandardOpenOption.READ)) {
                     dir.force(true);
                 }
+                holdsPeerBase = true;
                 nextOwnSeq = index.highest(origin) + 1;
                 LOG.info("took a peer's base covering {} entries; {} entries of this node folded on top", rebuilt.entries() - extra.size(),
                         extra.size());
