@@ -15,6 +15,7 @@ import javax.cache.CacheException;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
 import org.apache.ignite.IgniteException;
+import org.apache.ignite.IgniteSystemProperties;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.cache.CacheAtomicityMode;
 import org.apache.ignite.cache.CacheMode;
@@ -135,6 +136,8 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
                         .setPersistenceEnabled(true)
                         .setInitialSize(Math.min(o.regionMaxBytes(), 64L << 20))
                         .setMaxSize(o.regionMaxBytes()));
+        // HqNode closes Ignite after the HTTP server on shutdown; Ignite's own hook would race it.
+        System.setProperty(IgniteSystemProperties.IGNITE_NO_SHUTDOWN_HOOK, "true");
         IgniteConfiguration cfg = new IgniteConfiguration()
                 .setIgniteInstanceName("storelog-hq-" + INSTANCES.incrementAndGet())
                 .setConsistentId(CONSISTENT_ID)

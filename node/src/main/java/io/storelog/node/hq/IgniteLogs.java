@@ -13,10 +13,11 @@ import org.apache.ignite.IgniteSystemProperties;
 import org.apache.ignite.logger.java.JavaLogger;
 
 /**
- * Keeps Ignite's chatter out of the HQ console: its java.util.logging output (warnings and worse) goes to
- * one file, and the banner, update check and performance tips are off. Process-wide, as JUL is.
+ * Keeps Ignite's chatter out of the console (HQ's, and the benchmarks' that start Ignite nodes): its
+ * java.util.logging output (warnings and worse) goes to one file, and the banner, update check and
+ * performance tips are off. Process-wide, as JUL is.
  */
-final class IgniteLogs {
+public final class IgniteLogs {
     /** Held strongly: JUL keeps loggers only weakly, and a collected one forgets its level and handler. */
     private static Logger root;
     private static FileHandler file;
@@ -25,14 +26,12 @@ final class IgniteLogs {
     }
 
     /** Sends Ignite's log to {@code logFile} from now on; returns the logger to give Ignite. */
-    static synchronized IgniteLogger to(Path logFile) {
+    public static synchronized IgniteLogger to(Path logFile) {
         // Not quiet: in quiet mode Ignite prints its start-up report to stdout; otherwise it logs it at INFO, below our level.
         System.setProperty(IgniteSystemProperties.IGNITE_QUIET, "false");
         System.setProperty(IgniteSystemProperties.IGNITE_NO_ASCII, "true");
         System.setProperty(IgniteSystemProperties.IGNITE_UPDATE_NOTIFIER, "false");
         System.setProperty(IgniteSystemProperties.IGNITE_PERFORMANCE_SUGGESTIONS_DISABLED, "true");
-        // HqNode closes Ignite after the HTTP server on shutdown; Ignite's own hook would race it.
-        System.setProperty(IgniteSystemProperties.IGNITE_NO_SHUTDOWN_HOOK, "true");
         if (root == null) {
             root = Logger.getLogger("org.apache.ignite");
             root.setUseParentHandlers(false);

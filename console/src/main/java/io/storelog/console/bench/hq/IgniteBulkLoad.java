@@ -9,14 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.logging.FileHandler;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
+import io.storelog.node.hq.IgniteLogs;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
 import org.apache.ignite.IgniteDataStreamer;
-import org.apache.ignite.IgniteSystemProperties;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.cache.CacheAtomicityMode;
 import org.apache.ignite.cache.CacheMode;
@@ -29,7 +25,6 @@ import org.apache.ignite.configuration.DataStorageConfiguration;
 import org.apache.ignite.configuration.IgniteConfiguration;
 import org.apache.ignite.configuration.WALMode;
 import org.apache.ignite.failure.StopNodeFailureHandler;
-import org.apache.ignite.logger.java.JavaLogger;
 import org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi;
 import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
 import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
@@ -47,11 +42,9 @@ public final class IgniteBulkLoad implements AutoCloseable {
     /** The cache name headquarters uses for entries. */
     public static final String CACHE = "storelog_hq_entries";
     /** Held strongly: JUL keeps loggers only weakly, and a collected one forgets its level and handler. */
-    private static Logger igniteLogger;
 
     private final Ignite ignite;
     private final IgniteCache<String, byte[]> cache;
-    private final FileHandler logFile;
     private final long regionMaxBytes;
     private final int walSegmentBytes;
     private final int walSegments;
@@ -63,9 +56,8 @@ public final class IgniteBulkLoad implements AutoCloseable {
         }
     }
 
-    private IgniteBulkLoad(Ignite ignite, FileHandler logFile, long regionMaxBytes, int walSegmentBytes, int walSegments) {
+    private IgniteBulkLoad(Ignite ignite, long regionMaxBytes, int walSegmentBytes, int walSegments) {
         this.ignite = ignite;
-        this.logFile = logFile;
         this.regionMaxBytes = regionMaxBytes;
         this.walSegmentBytes = walSegmentBytes;
         this.walSegments = walSegments;
@@ -88,7 +80,6 @@ public final class IgniteBulkLoad implements AutoCloseable {
         int segments = small ? 4 : 10;
         Path work = workDir.toAbsolutePath();
         Files.createDirectories(work);
-        FileHandler log = quietLog(work.resolve("ignite.log"));
         int discovery = freePort();
         DataStorageConfiguration storage = new DataStorageConfiguration()
                 .setWalMode(WALMode.FSYNC)
@@ -106,7 +97,7 @@ public final class IgniteBulkLoad implements AutoCloseable {
                 .setIgniteInstanceName(name)
                 .setConsistentId(name)
                 .setWorkDirectory(work.toString())
-                .setGridLogger(new JavaLogger(igniteLogger, false))
+                .setGridLogger(IgniteLogs.to(work.resolve("ignite.log")))
                 .setDiscoverySpi(new TcpDiscoverySpi().setLocalAddress("127.0.0.1").setLocalPort(discovery).setLocalPortRange(0)
                         .setIpFinder(new TcpDiscoveryVmIpFinder().setAddresses(List.of("127.0.0.1:" + discovery))))
                 .setCommunicationSpi(new TcpCommunicationSpi().setLocalAddress("127.0.0.1"))
@@ -118,27 +109,11 @@ public final class IgniteBulkLoad implements AutoCloseable {
         Ignite ignite = Ignition.start(cfg);
         try {
             ignite.cluster().state(ClusterState.ACTIVE);
-            return new IgniteBulkLoad(ignite, log, region, segmentBytes, segments);
+            return new IgniteBulkLoad(ignite, region, segmentBytes, segments);
         } catch (RuntimeException e) {
             ignite.close();
             throw e;
         }
-    }
-
-    private static synchronized FileHandler quietLog(Path file) throws IOException {
-        System.setProperty(IgniteSystemProperties.IGNITE_QUIET, "false");
-        System.setProperty(IgniteSystemProperties.IGNITE_NO_ASCII, "true");
-        System.setProperty(IgniteSystemProperties.IGNITE_UPDATE_NOTIFIER, "false");
-        System.setProperty(IgniteSystemProperties.IGNITE_PERFORMANCE_SUGGESTIONS_DISABLED, "true");
-        if (igniteLogger == null) {
-            igniteLogger = Logger.getLogger("org.apache.ignite");
-            igniteLogger.setUseParentHandlers(false);
-            igniteLogger.setLevel(Level.WARNING);
-        }
-        FileHandler h = new FileHandler(file.toString(), true);
-        h.setFormatter(new SimpleFormatter());
-        igniteLogger.addHandler(h);
-        return h;
     }
 
     private static int freePort() throws IOException {
@@ -199,11 +174,6 @@ public final class IgniteBulkLoad implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            Ignition.stop(ignite.name(), false);
-        } finally {
-            igniteLogger.removeHandler(logFile);
-            logFile.close();
-        }
+        Ignition.stop(ignite.name(), false);
     }
 }

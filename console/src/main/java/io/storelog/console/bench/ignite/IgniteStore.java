@@ -4,8 +4,8 @@ import io.storelog.console.bench.replicate.BillSink;
 import io.storelog.console.bench.replicate.Ports;
 import io.storelog.node.billing.BillRequest;
 import io.storelog.node.billing.LineRequest;
+import io.storelog.node.hq.IgniteLogs;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,13 +20,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import java.util.logging.FileHandler;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteLogger;
 import org.apache.ignite.IgniteCache;
-import org.apache.ignite.IgniteSystemProperties;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.cache.CacheAtomicityMode;
 import org.apache.ignite.cache.CacheMode;
@@ -38,7 +34,6 @@ import org.apache.ignite.configuration.DataStorageConfiguration;
 import org.apache.ignite.configuration.IgniteConfiguration;
 import org.apache.ignite.configuration.WALMode;
 import org.apache.ignite.failure.StopNodeFailureHandler;
-import org.apache.ignite.logger.java.JavaLogger;
 import org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi;
 import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
 import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
@@ -54,13 +49,14 @@ import org.apache.ignite.transactions.TransactionIsolation;
  * and lowers the counters of its lines. Keys are locked in SKU order, so two bills never deadlock.
  */
 public final class IgniteStore implements AutoCloseable {
+    /** Ignite's log: warnings and worse into the bench directory (see {@link IgniteLogs}). */
+    private static IgniteLogger gridLogger;
     public static final String CACHE = "store";
     public static final String STOCK_PREFIX = "stock:";
     private static final long WAL_SEGMENT_BYTES = 32L * 1024 * 1024;
     private static final int WAL_SEGMENTS = 4;
     private static final long REGION_MAX_BYTES = 256L * 1024 * 1024;
     /** Held strongly: java.util.logging keeps loggers only weakly, and a collected one loses its level and handler. */
-    private static Logger igniteLogger;
 
     private final Path dir;
     private final List<String> names = new ArrayList<>();
@@ -87,7 +83,7 @@ public final class IgniteStore implements AutoCloseable {
      */
     public static IgniteStore start(Path dir, int nodes, Map<String, Long> initialStockMilli,
             Function<BillRequest, byte[]> encoder) throws IOException {
-        quiet(dir);
+        gridLogger = IgniteLogs.to(dir.resolve("ignite.log"));
         IgniteStore store = new IgniteStore(dir, nodes, encoder);
         try {
             for (int i = 0; i < nodes; i++) {
@@ -119,27 +115,6 @@ public final class IgniteStore implements AutoCloseable {
         }
     }
 
-    private static synchronized void quiet(Path dir) throws IOException {
-        // Not quiet mode: quiet mode prints a summary to stdout; without it everything goes to the logger below.
-        System.setProperty(IgniteSystemProperties.IGNITE_QUIET, "false");
-        System.setProperty(IgniteSystemProperties.IGNITE_NO_ASCII, "true");
-        System.setProperty(IgniteSystemProperties.IGNITE_UPDATE_NOTIFIER, "false");
-        System.setProperty(IgniteSystemProperties.IGNITE_PERFORMANCE_SUGGESTIONS_DISABLED, "true");
-        if (igniteLogger == null) {
-            igniteLogger = Logger.getLogger("org.apache.ignite");
-            igniteLogger.setUseParentHandlers(false);
-            igniteLogger.setLevel(Level.WARNING);
-        }
-        for (java.util.logging.Handler h : igniteLogger.getHandlers()) {
-            igniteLogger.removeHandler(h);
-            h.close();
-        }
-        Files.createDirectories(dir);
-        FileHandler file = new FileHandler(dir.resolve("ignite.log").toString(), true);
-        file.setFormatter(new SimpleFormatter());
-        igniteLogger.addHandler(file);
-    }
-
     private IgniteConfiguration configuration(int i) {
         String name = names.get(i);
         int nodes = names.size();
@@ -150,7 +125,7 @@ public final class IgniteStore implements AutoCloseable {
                 .setConsistentId(name)
                 .setWorkDirectory(dir.resolve(name).toAbsolutePath().toString())
                 .setLocalHost("127.0.0.1")
-                .setGridLogger(new JavaLogger(igniteLogger, false))
+                .setGridLogger(gridLogger)
                 .setMetricsLogFrequency(0)
                 .setClientConnectorConfiguration(null)
                 .setConnectorConfiguration(null)
