@@ -140,18 +140,19 @@ class FileLogStorageTest {
         }
     }
 
+    /** How fast recovery runs is {@code storelog bench append}'s question; this checks it finds every record. */
     @Test
-    void recoversAHundredThousandRecordsQuickly() throws Exception {
-        assertRecoversQuickly(100_000, 2_000);
+    void recoversAHundredThousandRecordsInOrder() throws Exception {
+        assertRecoversEveryRecord(100_000);
     }
 
     @Test
     @Tag("slow")
-    void recoversAMillionRecordsWellUnderFiveSeconds() throws Exception {
-        assertRecoversQuickly(1_000_000, 5_000);
+    void recoversAMillionRecordsInOrder() throws Exception {
+        assertRecoversEveryRecord(1_000_000);
     }
 
-    private void assertRecoversQuickly(int count, long maxMillis) throws Exception {
+    private void assertRecoversEveryRecord(int count) throws Exception {
         Path dir = temp.resolve("log");
         Random random = new Random(44);
         byte[][] pool = new byte[64][];
@@ -173,9 +174,7 @@ class FileLogStorageTest {
             }
             groups.forEach(LogTesting::join);
         }
-        long started = System.nanoTime();
         try (SegmentedLog log = open(new FileLogStorage(dir), LogOptions.defaults())) {
-            long recovered = System.nanoTime();
             long[] seen = {0};
             log.replay((index, position, bytes) -> {
                 if (bytes.length != pool[(int) (seen[0] % pool.length)].length) {
@@ -183,15 +182,8 @@ class FileLogStorageTest {
                 }
                 seen[0]++;
             });
-            long replayed = System.nanoTime();
             assertThat(log.recoveryReport().records()).isEqualTo(count);
             assertThat(seen[0]).isEqualTo(count);
-            long recoveryMillis = (recovered - started) / 1_000_000;
-            long replayMillis = (replayed - recovered) / 1_000_000;
-            System.out.printf("recovery of %d records: open %d ms, replay %d ms%n", count, recoveryMillis,
-                    replayMillis);
-            assertThat(recoveryMillis).isLessThan(maxMillis);
-            assertThat(recoveryMillis + replayMillis).isLessThan(maxMillis);
         }
     }
 }

@@ -1,0 +1,51 @@
+package io.storelog.console.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.storelog.console.StoreLogCli;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scan benchmark with a small catalog: every scan reaches the cart and the figures land in the results files. */
+class ScanBenchSmokeTest {
+
+    @Test
+    @Timeout(120)
+    void smallRunScansIntoTheCartAndWritesTheFigures(@TempDir Path tmp) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/chromium")), "needs headless Chromium (.ci/run installs it)");
+        Path out = tmp.resolve("results");
+        String[] args = {"bench", "scan", "--products", "2000", "--scans", "12", "--warm-up", "3", "--per-sale", "5",
+                "--dir", tmp.resolve("disk").toString(), "--out-dir", out.toString()};
+
+        assertThat(StoreLogCli.execute(args)).isZero();
+
+        List<Path> files;
+        try (Stream<Path> s = Files.list(out)) {
+            files = s.sorted().toList();
+        }
+        Path txt = files.stream().filter(p -> p.toString().endsWith(".txt")).findFirst().orElseThrow();
+        assertThat(txt.getFileName().toString()).matches("scan-\\d{8}T\\d{6}Z\\.txt");
+        String text = Files.readString(txt);
+        assertThat(text).containsPattern("git commit\\s+\\S+").containsPattern("nproc\\s+Runtime.availableProcessors=\\d+")
+                .containsPattern("filesystem\\s+\\S+ on \\S+")
+                .contains("command                            storelog " + String.join(" ", args))
+                .containsPattern("p50\\s+\\d+\\.\\d ms").containsPattern("p99\\s+\\d+\\.\\d ms")
+                .contains("N/A   scan to cart p99, 50,000 products");
+        assertThat(Files.readString(files.stream().filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow()))
+                .contains("\"p99Millis\"");
+    }
+
+    @Test
+    void percentileIsNearestRank() {
+        List<Double> v = Stream.iterate(1.0, d -> d + 1).limit(100).toList();
+        assertThat(ScanBench.percentile(v, 0.50)).isEqualTo(50.0);
+        assertThat(ScanBench.percentile(v, 0.99)).isEqualTo(99.0);
+        assertThat(ScanBench.percentile(List.of(7.0), 0.99)).isEqualTo(7.0);
+    }
+}
