@@ -44,6 +44,9 @@ class ReplicateBenchSmokeTest {
         assertThat(figure(text, "bill answer latency\\s+p50\\s+([\\d.]+) ms")).as("bill p50").isPositive();
         assertThat(figure(text, "Raw fsync[^\\n]*\\n\\s+latency\\s+p50\\s+([\\d.]+) ms")).as("fsync p50").isPositive();
         assertThat(figure(text, "bill p99 / raw fsync p99\\s+([\\d.]+)")).as("p99 ratio").isPositive();
+        assertThat(figure(text, "cashier's pace[^\\n]*\\n\\s+offered\\s+[\\d,]+ bills in [\\d.]+ s = [\\d,]+ bills/s; ([\\d,]+) answered"))
+                .as("bills answered at a cashier's pace").isPositive();
+        assertThat(text).containsPattern("(PASS|FAIL)  bill answer p99 <= 3 x raw fsync p99");
         assertThat(figure(text, "lag to EVERY other node\\s+p50\\s+([\\d.]+) ms")).as("lag p50").isNotNegative();
         assertThat(figure(text, "lag to EVERY other node[^\\n]*\\(n=([\\d,]+)\\)")).as("lag samples").isPositive();
         assertThat(figure(text, "catch-up\\s+([\\d,]+) missing entries")).as("entries caught up").isEqualTo(2000);
