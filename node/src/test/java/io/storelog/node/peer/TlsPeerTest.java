@@ -5,6 +5,7 @@ import static io.storelog.node.peer.PeerTesting.connectedPeers;
 import static io.storelog.node.peer.PeerTesting.counter;
 import static io.storelog.node.peer.PeerTesting.hashFiles;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
@@ -132,6 +133,15 @@ class TlsPeerTest {
         } finally {
             PeerTesting.closeAll(List.of(b, a));
         }
+    }
+
+    @Test
+    void aNodeWhoseCertificateTheStoreCaDidNotSignDoesNotStart() throws Exception {
+        Certificates.Issued ca = Certificates.authority("test-store CA", Duration.ofDays(30));
+        Certificates.Issued otherCa = Certificates.authority("someone else's CA", Duration.ofDays(30));
+        Map<String, String> mismatched = caFiles(otherCa, ca, "till-m");
+        assertThatThrownBy(() -> PeerTesting.start(dir, "till-m", PeerTesting.freePort(), List.of(), mismatched))
+                .hasMessageContaining(ConfigKeys.PEER_TLS_CERT).hasMessageContaining(ConfigKeys.PEER_TLS_CA);
     }
 
     /** Writes a certificate for {@code node} signed by {@code issuer} and the CA file {@code trusted}; the config keys naming them. */
