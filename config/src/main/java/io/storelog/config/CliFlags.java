@@ -103,6 +103,14 @@ public final class CliFlags {
         m.put("--stores", ConfigKeys.HQ_STORES_FILE);
         m.put("--ignite-addresses", ConfigKeys.HQ_IGNITE_ADDRESSES);
         m.put("--staff", ConfigKeys.STAFF_BOOTSTRAP_FILE);
+        m.put("--hq-tls-cert", ConfigKeys.HQ_TLS_CERT);
+        m.put("--hq-tls-key", ConfigKeys.HQ_TLS_KEY);
+        m.put("--hq-tls-trust", ConfigKeys.HQ_TLS_TRUST);
+        m.put("--hq-tls-pin", ConfigKeys.HQ_TLS_PIN);
+        m.put("--peer-tls", ConfigKeys.PEER_TLS);
+        m.put("--peer-tls-ca", ConfigKeys.PEER_TLS_CA);
+        m.put("--peer-tls-cert", ConfigKeys.PEER_TLS_CERT);
+        m.put("--peer-tls-key", ConfigKeys.PEER_TLS_KEY);
         return Collections.unmodifiableMap(m);
     }
 

@@ -26,11 +26,18 @@ public final class ConfigKeys {
     public static final String PEER_PEERS = "peer.peers";
     public static final String PEER_BIND = "peer.bind";
     public static final String PEER_TLS = "peer.tls";
+    public static final String PEER_TLS_CA = "peer.tls-ca";
+    public static final String PEER_TLS_CERT = "peer.tls-cert";
+    public static final String PEER_TLS_KEY = "peer.tls-key";
     public static final String HQ_URL = "hq.url";
     public static final String HQ_TOKEN = "hq.token";
     public static final String HQ_STORES_FILE = "hq.stores-file";
     public static final String HQ_IGNITE_ADDRESSES = "hq.ignite-addresses";
     public static final String HQ_IGNITE_PORT = "hq.ignite-port";
+    public static final String HQ_TLS_CERT = "hq.tls-cert";
+    public static final String HQ_TLS_KEY = "hq.tls-key";
+    public static final String HQ_TLS_TRUST = "hq.tls-trust";
+    public static final String HQ_TLS_PIN = "hq.tls-pin";
     public static final String CATALOG_FILE = "catalog.file";
     public static final String LOG_SEGMENT_BYTES = "log.segment-bytes";
     public static final String LOG_MAX_BATCH_RECORDS = "log.max-batch-records";
@@ -71,6 +78,8 @@ public final class ConfigKeys {
     public static final int DEFAULT_HQ_IGNITE_PORT = 47500;
     /** Peers are other machines on the store LAN, so the peer port listens on every interface. */
     public static final String DEFAULT_PEER_BIND = "0.0.0.0";
+    /** Peer links run over TLS unless a store turns it off (for debugging with a packet capture). */
+    public static final boolean DEFAULT_PEER_TLS = true;
     public static final long DEFAULT_LOG_SEGMENT_BYTES = 64L * 1024 * 1024;
     public static final long MIN_LOG_SEGMENT_BYTES = 1024L * 1024;
     /** Segment files are addressed with int offsets by readers that map them; keep below 2 GiB. */
@@ -113,7 +122,9 @@ public final class ConfigKeys {
     public static final List<String> ALL = List.of(
             NODE_ID, NODE_ROLE, STORE_ID, STORE_KEY, STORE_TIME_ZONE, STORE_CURRENCY, STORE_TAX_CLASSES,
             DATA_DIR, HTTP_PORT, HTTP_BIND, HTTP_API_TOKEN, HTTP_MAX_BODY_BYTES, PEER_PORT, PEER_BIND, PEER_PEERS, PEER_TLS,
-            HQ_URL, HQ_TOKEN, HQ_STORES_FILE, HQ_IGNITE_ADDRESSES, HQ_IGNITE_PORT, CATALOG_FILE, LOG_SEGMENT_BYTES, LOG_MAX_BATCH_RECORDS,
+            PEER_TLS_CA, PEER_TLS_CERT, PEER_TLS_KEY,
+            HQ_URL, HQ_TOKEN, HQ_STORES_FILE, HQ_IGNITE_ADDRESSES, HQ_IGNITE_PORT, HQ_TLS_CERT, HQ_TLS_KEY, HQ_TLS_TRUST,
+            HQ_TLS_PIN, CATALOG_FILE, LOG_SEGMENT_BYTES, LOG_MAX_BATCH_RECORDS,
             LOG_ARCHIVE_AFTER_DAYS,
             REPLICATION_ACK_REPLICAS, REPLICATION_ACK_TIMEOUT_MS, STAFF_BOOTSTRAP_FILE, STAFF_PIN_ITERATIONS,
             STAFF_SESSION_MINUTES, STAFF_MAX_PIN_FAILURES, STAFF_LOCKOUT_SECONDS, APPROVALS_DISCOUNT_LIMIT_PERCENT,

@@ -45,6 +45,9 @@ public record NodeConfig(NodeSection node, StoreSection store, HttpSection http,
             }
             return;
         }
+        if (hq.servesHttps()) {
+            throw ConfigException.invalid(ConfigKeys.HQ_TLS_CERT, "is read only by role hq, but node.role is " + role.text());
+        }
         if (hq.storesFile().isPresent()) {
             throw ConfigException.invalid(ConfigKeys.HQ_STORES_FILE, "is read only by role hq, but node.role is " + role.text());
         }

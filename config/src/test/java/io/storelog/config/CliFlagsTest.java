@@ -13,7 +13,8 @@ class CliFlagsTest {
     void everyLauncherFlagMapsToAKnownKey() {
         assertThat(CliFlags.all()).containsOnlyKeys("--id", "--role", "--store", "--data", "--http", "--peer-port", "--peer-bind",
                 "--peers", "--hq", "--catalog", "--store-key", "--hq-token", "--api-token", "--http-bind",
-                "--time-zone", "--stores", "--ignite-addresses", "--staff");
+                "--time-zone", "--stores", "--ignite-addresses", "--staff", "--hq-tls-cert", "--hq-tls-key", "--hq-tls-trust",
+                "--hq-tls-pin", "--peer-tls", "--peer-tls-ca", "--peer-tls-cert", "--peer-tls-key");
         assertThat(CliFlags.all().values()).allMatch(ConfigKeys::isKey).doesNotHaveDuplicates();
         assertThat(CliFlags.keyFor("--http")).contains("http.port");
         assertThat(CliFlags.keyFor("--stores")).contains("hq.stores-file");

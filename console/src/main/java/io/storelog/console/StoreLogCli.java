@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         description = "StoreLog: offline-first store system.",
         subcommands = {NodeCommand.class, DemoCommand.class, BenchCommand.class, CatalogGenCommand.class,
                 StatusCommand.class, PeersCommand.class, StockCommand.class, BillsCommand.class, SalesCommand.class,
-                ExportCommand.class, StaffHashCommand.class})
+                ExportCommand.class, StaffHashCommand.class, CertsCommand.class})
 public final class StoreLogCli implements Runnable {
     /** Exit code of a bad flag or config value. */
     public static final int USAGE = 2;

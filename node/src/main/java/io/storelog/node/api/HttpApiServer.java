@@ -10,6 +10,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 import io.storelog.node.StoreNode;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
@@ -50,10 +51,19 @@ public final class HttpApiServer implements AutoCloseable {
 
     /** Serves {@code routes} on {@code bind:port}, refusing bodies above {@code maxBody} bytes. */
     public static HttpApiServer start(String bind, int port, int maxBody, Router routes) {
-        return start(bind, port, maxBody, routes, null);
+        return start(bind, port, maxBody, routes, null, null);
+    }
+
+    /** As {@link #start(String, int, int, Router)}, over HTTPS with {@code tls} (plain HTTP when null). */
+    public static HttpApiServer start(String bind, int port, int maxBody, Router routes, SslContext tls) {
+        return start(bind, port, maxBody, routes, null, tls);
     }
 
     private static HttpApiServer start(String bind, int port, int maxBody, Router routes, EventStream events) {
+        return start(bind, port, maxBody, routes, events, null);
+    }
+
+    private static HttpApiServer start(String bind, int port, int maxBody, Router routes, EventStream events, SslContext tls) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         AtomicInteger n = new AtomicInteger();
         ExecutorService workers = Executors.newFixedThreadPool(4, r -> {
@@ -69,6 +79,9 @@ public final class HttpApiServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
+                            if (tls != null) {
+                                c.pipeline().addLast("tls", tls.newHandler(c.alloc()));
+                            }
                             c.pipeline()
                                     .addLast(new HttpServerCodec())
                                     .addLast(new BodyLimitAggregator(maxBody))
@@ -84,6 +97,11 @@ public final class HttpApiServer implements AutoCloseable {
             workers.shutdownNow();
             throw e;
         }
+    }
+
+    /** The bound address (a wildcard address when bound to every interface). */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) channel.localAddress();
     }
 
     /** The bound port. */

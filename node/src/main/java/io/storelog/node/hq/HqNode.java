@@ -5,7 +5,9 @@ import io.storelog.config.ConfigKeys;
 import io.storelog.config.HostPort;
 import io.storelog.config.NodeConfig;
 import io.storelog.config.Role;
+import io.netty.handler.ssl.SslContext;
 import io.storelog.node.api.HttpApiServer;
+import io.storelog.node.tls.HttpsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -90,8 +92,12 @@ public final class HqNode implements AutoCloseable {
         });
         try {
             HqRoutes routes = new HqRoutes(store, stores, catalog, new HqMetrics(store), config.http().apiToken(), storageCalls);
-            HttpApiServer http = HttpApiServer.start(config.http().bind(), config.http().port(), config.http().maxBodyBytes(), routes);
-            LOG.info("headquarters on {} accepts stores {}", store, List.copyOf(stores.stores()));
+            SslContext tls = config.hq().servesHttps()
+                    ? HttpsServer.context(config.hq().tlsCert().get(), config.hq().tlsKey().get()) : null;
+            HttpApiServer http = HttpApiServer.start(config.http().bind(), config.http().port(), config.http().maxBodyBytes(), routes,
+                    tls);
+            LOG.info("headquarters on {} accepts stores {} over {}", store, List.copyOf(stores.stores()),
+                    tls == null ? "plain HTTP (no hq.tls-cert)" : "HTTPS");
             return new HqNode(store, ownsStore, http, storageCalls, routes);
         } catch (RuntimeException e) {
             storageCalls.shutdownNow();

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import javax.net.ssl.SSLContext;
 
 /**
  * The store side of hq.proto over HTTP: protobuf bodies, the store's bearer token, asynchronous
@@ -32,8 +33,18 @@ final class HqClient {
     private final Duration requestTimeout;
 
     HqClient(URI url, String store, Optional<String> token, Executor executor, Duration connectTimeout, Duration requestTimeout) {
-        this.http = HttpClient.newBuilder().executor(executor).connectTimeout(connectTimeout)
-                .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).build();
+        this(url, store, token, executor, connectTimeout, requestTimeout, null);
+    }
+
+    /** As above; {@code tls} is whom to trust when {@code url} is https (null: the JVM's CAs). */
+    HqClient(URI url, String store, Optional<String> token, Executor executor, Duration connectTimeout, Duration requestTimeout,
+            SSLContext tls) {
+        HttpClient.Builder b = HttpClient.newBuilder().executor(executor).connectTimeout(connectTimeout)
+                .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER);
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.http = b.build();
         String u = url.toString();
         this.base = u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
         this.store = URLEncoder.encode(store, StandardCharsets.UTF_8).replace("+", "%20");

@@ -10,6 +10,7 @@ import io.storelog.node.merge.VersionVector;
 import io.storelog.node.replication.PeerStatus;
 import io.storelog.node.replication.Replicator;
 import io.storelog.node.state.StoreState;
+import io.storelog.node.tls.HqTrust;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -69,7 +70,8 @@ public final class LeaderService implements AutoCloseable {
                 return t;
             });
             HqClient client = new HqClient(config.hq().url().get(), config.store().id(), config.hq().token().map(Secret::value),
-                    http, settings.connectTimeout(), settings.requestTimeout());
+                    http, settings.connectTimeout(), settings.requestTimeout(),
+                    HqTrust.context(config.hq().tlsTrust(), config.hq().tlsPin()));
             this.uploader = new HqUploader(nodeId, client, log, marks, new CatalogPuller(log, state), this::shouldUpload, settings,
                     thread);
         } else {

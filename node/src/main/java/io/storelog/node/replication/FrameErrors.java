@@ -17,6 +17,12 @@ final class FrameErrors {
         if (c instanceof CorruptedFrameException || t instanceof CorruptedFrameException) {
             return "malformed-frame";
         }
+        for (Throwable x = t; x != null; x = x.getCause()) {
+            if (x instanceof javax.net.ssl.SSLException) {
+                // Plain bytes on a TLS link, a certificate outside the store CA, a broken TLS record.
+                return "tls";
+            }
+        }
         return "io";
     }
 }

@@ -140,7 +140,7 @@ public final class Replicator implements AutoCloseable {
         });
         this.requests = new PeerRequests(thread);
         this.bases = new BaseTransfer(log);
-        this.tls = options.tls() ? new PeerTls(options.node()) : null;
+        this.tls = options.tls() ? new PeerTls(options.node(), options.tlsFiles()) : null;
         this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         Gauge.builder("storelog.replication.peers.connected", statusView,
                 v -> v.values().stream().filter(PeerStatus::connected).count()).register(meters);

@@ -21,13 +21,24 @@ import java.util.function.IntSupplier;
 
 /** A client of headquarters' HTTP API as a leader and an operator use it. */
 final class HqHttp {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http;
     private final IntSupplier port;
+    private final String scheme;
 
     /** @param port read on every call, so a restarted HQ on another port is followed */
     HqHttp(IntSupplier port) {
+        this(port, null);
+    }
+
+    /** Over HTTPS trusting {@code tls} when it is not null. */
+    HqHttp(IntSupplier port, javax.net.ssl.SSLContext tls) {
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1);
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.http = b.build();
         this.port = port;
+        this.scheme = tls == null ? "http" : "https";
     }
 
     /** An answer: status, content type and body. */
@@ -100,7 +111,7 @@ final class HqHttp {
     private HttpRequest.Builder request(String path, String token) {
         // Short enough that a request caught by an HQ shutting down (accepted, never answered) is retried
         // soon, as a leader's timeout would; long enough for a batch on a loaded machine.
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.getAsInt() + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + port.getAsInt() + path))
                 .timeout(Duration.ofSeconds(15));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);

@@ -11,8 +11,10 @@ import static io.storelog.node.peer.PeerTesting.vv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.storelog.config.ConfigKeys;
 import io.storelog.node.StoreNode;
 import io.storelog.node.service.BillOutcome;
+import io.storelog.node.tls.Certificates;
 import io.storelog.protocol.BillCommitted;
 import io.storelog.protocol.BillLine;
 import io.storelog.protocol.Entries;
@@ -35,8 +37,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A till ("till-a") linked with one good peer ("till-b") is attacked on its peer port by raw sockets.
- * For every attack: the node hangs up within a bound, counts a {@code storelog.replication.rejected}
+ * A till ("till-a") linked with one good peer ("till-b"), both in the default configuration (peer links
+ * over TLS), is attacked on its peer port by raw sockets that speak TLS (so the attacks reach the frame
+ * decoder and the handshake) or, where said, plain TCP. For every attack: the node hangs up within a bound, counts a {@code storelog.replication.rejected}
  * with the expected reason, writes nothing (every file under its log/ is byte-for-byte the same), and
  * goes on billing and replicating to its good peer.
  */
@@ -144,12 +147,78 @@ class BadPeerTest {
             p.send(RawPeer.message(mine));
             Hello theirs = p.read().getHello();
             assertThat(p.read().hasProof()).as("the node proves the key once it saw a hello for its store").isTrue();
-            p.send(RawPeer.proofMessage(RawPeer.proof("not-" + KEY, true, mine, theirs)));
+            p.send(RawPeer.proofMessage(RawPeer.proof("not-" + KEY, true, mine, theirs, p.binding())));
             return p;
         });
         assertThat(c.refusal()).contains("store-key proof");
     }
 
+    @Test
+    @Timeout(60)
+    void aProofThatNamesAnotherCertificateForTheNodeIsRefused() throws Exception {
+        // Control: with the key and the certificates both ends really saw, the link comes up.
+        try (RawPeer good = RawPeer.connect(a.replicator().orElseThrow().port())) {
+            good.handshake(STORE, "till-binder", KEY);
+            assertThat(good.read().hasVersionVector()).as("a proof over the true certificates links").isTrue();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.replicator().orElseThrow().peers().stream()
+                .noneMatch(p -> p.id().equals("till-binder") && p.connected()));
+        // A relay holding the key in the middle would see the node's certificate on one side and present its
+        // own on the other: the proof then names a certificate the node never sent. Same key, same hellos.
+        byte[] mallory = RawPeer.sha256(Certificates.selfSigned("mallory", List.of(), Duration.ofDays(1)).cert());
+        RawPeer.Closed c = attack("bad-proof", PROMPT, port -> {
+            RawPeer p = RawPeer.connect(port);
+            Hello mine = RawPeer.hello(STORE, "till-binder");
+            p.send(RawPeer.message(mine));
+            Hello theirs = p.read().getHello();
+            assertThat(p.read().hasProof()).isTrue();
+            byte[] tampered = p.binding();
+            System.arraycopy(mallory, 0, tampered, 32, 32);
+            assertThat(tampered).as("only the node's fingerprint differs").isNotEqualTo(p.binding());
+            p.send(RawPeer.proofMessage(RawPeer.proof(KEY, true, mine, theirs, tampered)));
+            return p;
+        });
+        assertThat(c.refusal()).contains("till-binder").contains("store-key proof");
+    }
+
+    @Test
+    @Timeout(60)
+    void plainBytesOnTheTlsPortAreRefused() throws Exception {
+        // A node of an older set-up (or one with peer.tls false) sends its hello in the clear.
+        attack("tls", PROMPT, port -> {
+            RawPeer p = RawPeer.connectPlain(port);
+            p.send(RawPeer.message(RawPeer.hello(STORE, "till-plain")));
+            return p;
+        });
+    }
+
+    @Test
+    @Timeout(90)
+    void nodesOfAnotherStoreOrWithAnotherKeyNeverLink() throws Exception {
+        awaitQuiet();
+        Map<String, String> before = hashFiles(logOfA);
+        double wrongStore = counter(a, "storelog.replication.rejected", "reason", "wrong-store");
+        double badProof = counter(a, "storelog.replication.rejected", "reason", "bad-proof");
+        int port = a.replicator().orElseThrow().port();
+        StoreNode foreign = PeerTesting.start(dir, "till-foreign", PeerTesting.freePort(), List.of(port),
+                Map.of(ConfigKeys.STORE_ID, "other-store", ConfigKeys.STORE_KEY, "other-store-key"));
+        StoreNode keyless = PeerTesting.start(dir, "till-guess", PeerTesting.freePort(), List.of(port),
+                Map.of(ConfigKeys.STORE_KEY, "a-guessed-key"));
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    counter(a, "storelog.replication.rejected", "reason", "wrong-store") > wrongStore
+                    && counter(a, "storelog.replication.rejected", "reason", "bad-proof") > badProof);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                    .until(() -> connectedPeers(foreign) == 0 && connectedPeers(keyless) == 0);
+            assertThat(a.replicator().orElseThrow().peers()).allSatisfy(p -> assertThat(p.connected() == p.id().equals("till-b")).isTrue());
+            assertThat(foreign.log().versionVector().get(foreign.log().origin())).as("the foreign node has entries to offer").isPositive();
+        } finally {
+            PeerTesting.closeAll(List.of(foreign, keyless));
+        }
+        assertThat(vv(a).get(foreign.log().origin())).isZero();
+        assertThat(vv(a).get(keyless.log().origin())).isZero();
+        assertThat(hashFiles(logOfA)).as("log files of the node they dialled").isEqualTo(before);
+    }
     @Test
     @Timeout(60)
     void aProofReplayedFromAnEarlierHandshakeIsRefused() throws Exception {

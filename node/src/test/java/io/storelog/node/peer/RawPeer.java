@@ -1,6 +1,8 @@
 package io.storelog.node.peer;
 
 import com.google.protobuf.ByteString;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.storelog.node.tls.Certificates;
 import io.storelog.protocol.Hello;
 import io.storelog.protocol.PeerMessage;
 import io.storelog.protocol.Proof;
@@ -15,21 +17,33 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 
 /**
- * A peer on a plain socket, speaking the wire protocol by hand: {@code [varint32 length][PeerMessage]}
- * frames, and the store-key proof computed independently of the product's code (HMAC-SHA256 over
- * "storelog-peer-v1", the direction byte and both length-prefixed hellos). It can behave, or not.
+ * A peer on a blocking socket, speaking the wire protocol by hand: TLS (as nodes do by default) with a
+ * self-signed certificate of its own, or plain; {@code [varint32 length][PeerMessage]} frames; and the
+ * store-key proof computed independently of the product's code (HMAC-SHA256 over "storelog-peer-v1",
+ * the direction byte, both length-prefixed hellos and, over TLS, the length-prefixed SHA-256 of the
+ * dialler's then the acceptor's certificate). It can behave, or not.
  */
 final class RawPeer implements AutoCloseable {
     static final int PROTOCOL_VERSION = 1;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** One certificate for every raw peer of a run: a replayed handshake then differs only in its nonces. */
+    private static final Certificates.Issued CERT = Certificates.selfSigned("raw-peer", List.of(), Duration.ofDays(1));
 
     private final Socket socket;
     private final InputStream in;
@@ -41,13 +55,72 @@ final class RawPeer implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    /** Connects to a node's peer port on loopback. */
+    /** Connects to a node's peer port on loopback over TLS (the default) and completes the TLS handshake. */
     static RawPeer connect(int port) throws IOException {
+        Socket plain = plainSocket(port);
+        SSLSocket tls = (SSLSocket) tlsContext().getSocketFactory().createSocket(plain, "127.0.0.1", port, true);
+        tls.setUseClientMode(true);
+        tls.startHandshake();
+        return new RawPeer(tls);
+    }
+
+    /** Connects without TLS: to a node with peer.tls off, or to show that a TLS node takes no plain bytes. */
+    static RawPeer connectPlain(int port) throws IOException {
+        return new RawPeer(plainSocket(port));
+    }
+
+    private static Socket plainSocket(int port) throws IOException {
         Socket s = new Socket();
         s.setTcpNoDelay(true);
         s.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
         s.setSoTimeout(10_000);
-        return new RawPeer(s);
+        return s;
+    }
+
+    /** Presents {@link #CERT} and accepts any server certificate: the attacker checks nothing. */
+    private static SSLContext tlsContext() throws IOException {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("raw", CERT.key(), new char[0], new Certificate[] {CERT.cert()});
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, new char[0]);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IOException(e);
+        }
+    }
+
+    /**
+     * What the proof binds on this connection when this side dialled: SHA-256 of this side's certificate,
+     * then of the node's; empty without TLS.
+     */
+    byte[] binding() throws IOException {
+        if (!(socket instanceof SSLSocket tls)) {
+            return new byte[0];
+        }
+        return concat(sha256(CERT.cert()), sha256(tls.getSession().getPeerCertificates()[0]));
+    }
+
+    /** The node's certificate on this TLS connection. */
+    Certificate nodeCertificate() throws IOException {
+        return ((SSLSocket) socket).getSession().getPeerCertificates()[0];
+    }
+
+    static byte[] sha256(Certificate c) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(c.getEncoded());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     /** One handshake as seen on the wire by the side that dialled. */
@@ -69,14 +142,17 @@ final class RawPeer implements AutoCloseable {
     }
 
     /** The proof as the protocol defines it (peer.proto), written from the spec rather than taken from the product. */
-    static byte[] proof(String storeKey, boolean initiator, Hello initiatorHello, Hello acceptorHello) {
+    static byte[] proof(String storeKey, boolean initiator, Hello initiatorHello, Hello acceptorHello, byte[] binding) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(storeKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             mac.update("storelog-peer-v1".getBytes(StandardCharsets.UTF_8));
             mac.update((byte) (initiator ? 'I' : 'A'));
-            for (Hello h : List.of(initiatorHello, acceptorHello)) {
-                byte[] b = h.toByteArray();
+            List<byte[]> parts = new ArrayList<>(List.of(initiatorHello.toByteArray(), acceptorHello.toByteArray()));
+            if (binding.length > 0) {
+                parts.add(binding);
+            }
+            for (byte[] b : parts) {
                 mac.update(new byte[] {(byte) (b.length >>> 24), (byte) (b.length >>> 16), (byte) (b.length >>> 8), (byte) b.length});
                 mac.update(b);
             }
@@ -106,13 +182,14 @@ final class RawPeer implements AutoCloseable {
             throw new IOException("node did not open with a Hello: " + first);
         }
         Hello theirs = first.getHello();
-        byte[] myProof = proof(storeKey, true, mine, theirs);
+        byte[] binding = binding();
+        byte[] myProof = proof(storeKey, true, mine, theirs, binding);
         PeerMessage second = read();
         if (second == null || !second.hasProof()) {
             throw new IOException("node did not prove the key: " + second);
         }
         byte[] theirProof = second.getProof().getMac().toByteArray();
-        if (!java.util.Arrays.equals(theirProof, proof(storeKey, false, mine, theirs))) {
+        if (!Arrays.equals(theirProof, proof(storeKey, false, mine, theirs, binding))) {
             throw new IOException("node's proof does not check out");
         }
         send(proofMessage(myProof));
@@ -221,6 +298,8 @@ final class RawPeer implements AutoCloseable {
                 return new Closed(true, "eof", elapsed(started), received);
             } catch (SocketException e) {
                 return new Closed(true, "reset: " + e.getMessage(), elapsed(started), received);
+            } catch (SSLException e) {
+                return new Closed(true, "tls: " + e.getMessage(), elapsed(started), received);
             }
         }
     }

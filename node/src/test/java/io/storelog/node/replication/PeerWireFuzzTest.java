@@ -30,7 +30,9 @@ import net.jqwik.api.constraints.Size;
  * Fuzzes the peer wire as a stranger on the network would: any bytes, any split of them, any sequence
  * of well-formed but unauthenticated messages. The decoders either yield peer messages or refuse the
  * link (a DecoderException closes it); they never hand on anything else, never depend on how TCP split
- * the stream, and no message sequence without the store key ever completes a handshake.
+ * the stream, and no message sequence without the store key ever completes a handshake. On a live link
+ * these decoders sit behind TLS (peer.tls, the default), which hands them the decrypted stream; here
+ * they are fed that stream directly, as with peer.tls off. {@code BadPeerTest} attacks through TLS.
  */
 class PeerWireFuzzTest {
     private static final int MAX_FRAME = 4 * 1024 * 1024;
