@@ -49,6 +49,7 @@ class HqRestartMidPipelineTest {
                 ConfigKeys.HQ_STORES_FILE, stores.toString()));
         NodeConfig hqConfig = ConfigLoader.load(Optional.empty(), hqOverrides);
         HqHttp http = new HqHttp(() -> hqPort);
+        Files.createDirectories(dir.resolve("store"));
         try (StoreNode node = StoreNode.start(TestNodes.till(dir.resolve("store"), "till-1", Map.of(
                 ConfigKeys.HQ_URL, "http://127.0.0.1:" + hqPort, ConfigKeys.HQ_TOKEN, TOKEN)))) {
             // Headquarters is away while the backlog builds: ten batches of it.
