@@ -62,9 +62,10 @@ public final class HqBench implements Callable<Integer> {
     int billPercent;
     @Option(names = "--catalog-products", description = "products of the generated catalog (default 2000, 200 with --quick)")
     Integer catalogProducts;
-    @Option(names = "--put-all-batch", defaultValue = "1000", description = "entries per transaction of the Ignite putAll baseline "
-            + "(default ${DEFAULT-VALUE}, what the leader sends per batch)")
-    int putAllBatch;
+    @Option(names = "--put-all-batch", description = "entries per transaction of the Ignite putAll baseline "
+            + "(default: the most the leader sends per batch, UploadSettings.defaults)")
+    Integer putAllBatchOption;
+    private int putAllBatch;
     @Option(names = "--quick", description = "small Ignite sizes (128 MiB of pages, 4 WAL segments of 16 MiB) on every side, a small "
             + "catalog and no warm-up: for a smoke test, not for figures")
     boolean quick;
@@ -89,6 +90,7 @@ public final class HqBench implements Callable<Integer> {
         if (billPercent < 0 || billPercent > 100) {
             throw new UsageException("--bill-percent must be between 0 and 100");
         }
+        putAllBatch = putAllBatchOption != null ? putAllBatchOption : UploadSettings.defaults().maxBatchEntries();
         if (putAllBatch < 1) {
             throw new UsageException("--put-all-batch must be at least 1");
         }

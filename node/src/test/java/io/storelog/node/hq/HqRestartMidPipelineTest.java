@@ -80,7 +80,6 @@ class HqRestartMidPipelineTest {
             } finally {
                 hq.close();
             }
-            assertThat(node.leader().entriesUploaded()).as("every entry sent at least once").isGreaterThanOrEqualTo(total);
         }
     }
 
