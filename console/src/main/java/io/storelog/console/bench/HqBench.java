@@ -446,9 +446,10 @@ public final class HqBench implements Callable<Integer> {
         report.row("CPU per entry, Ignite / StoreLog", String.format(Locale.ROOT, "putAll %.0f%%, streamer %.0f%% (the whole process: store "
                         + "node, HTTP and headquarters on StoreLog's side)", 100 * putAll.cpuUsPerEntry() / up.cpuUsPerEntry(),
                 100 * streamer.cpuUsPerEntry() / up.cpuUsPerEntry()), Map.of());
-        report.note("the streamer commits nothing per batch and loads on its own stripe threads; StoreLog's upload and the putAll baseline "
-                + "commit every batch (WAL fsync) before the next, on one thread, because headquarters must check continuity and advance "
-                + "the store's vector in the same transaction that stores the entries");
+        report.note("the streamer commits nothing per batch and loads on its own stripe threads; the putAll baseline commits every batch "
+                + "(WAL fsync) before the next, on one thread; StoreLog's upload commits every batch before answering it and keeps up to "
+                + settings.batchesInFlight() + " batches in flight, stored one at a time (each takes the store's record lock), because "
+                + "headquarters must check continuity and advance the store's vector in the same transaction that stores the entries");
         report.row("StoreLog durability", "store: every entry fsynced in its log before it may leave the node; headquarters: each batch one "
                 + "Ignite transaction, WALMode.FSYNC, committed before the leader hears back", Map.of());
         report.row("Ignite durability", "the same node settings (persistence on, WALMode.FSYNC); putAll: each transaction committed; "
