@@ -56,7 +56,8 @@ record CheckedEntry(ByteString bytes, byte[] sha256, String origin, long seq, St
 
     /** Reads and checks one entry. Never throws for bad input: that becomes {@link #problem}. */
     static CheckedEntry check(ByteString raw, MessageDigest md) {
-        byte[] hash = md.digest(raw.toByteArray());
+        md.update(raw.asReadOnlyByteBuffer());
+        byte[] hash = md.digest();
         Entry e;
         try {
             e = Entry.parseFrom(raw);

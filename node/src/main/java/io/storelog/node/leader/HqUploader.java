@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * disk (only indexed entries are readable, and those are durable), following the vector HQ returns
  * after each batch; a 409 means HQ holds less than assumed, so the upload resumes from what it says it
  * holds. Failures back off exponentially with jitter. Nothing of the backlog is kept in memory but the
- * batch in flight, so a week offline costs disk, not heap. Safety never depends on being the only
+ * batches in flight (two by default, see {@link Pipeline}), so a week offline costs disk, not heap. Safety never depends on being the only
  * uploader: HQ deduplicates by (origin, seq) and compares hashes.
  *
  * <p>All state is confined to one scheduler thread; HTTP completes on the client's own executor and
@@ -224,7 +224,7 @@ final class HqUploader {
         } else {
             vector = client.vector().thenComposeAsync(this::onVector, exec);
         }
-        vector.thenRunAsync(() -> uploadNext(cycle, 0, null), exec).exceptionally(t -> {
+        vector.thenRunAsync(() -> new Pipeline(cycle).fill(), exec).exceptionally(t -> {
             cycle.completeExceptionally(t);
             return null;
         });
@@ -254,79 +254,132 @@ final class HqUploader {
     }
 
     /**
-     * Sends the next batch ({@code ready} when it was read ahead and HQ's vector is where it expected),
-     * or completes the cycle when HQ holds everything this node holds.
+     * One cycle's upload: batches go out one after the other, up to {@link UploadSettings#batchesInFlight()}
+     * unanswered at once, each continuing what the one before it will leave HQ holding, so HQ stores batch k
+     * while batch k+1 travels and is checked. Answers may come in any order; each only ever raises the view
+     * of what HQ holds (HQ's vector never moves backwards). A refusal (409: a batch does not continue what HQ
+     * holds, say because the one before it failed or was overtaken) stops sending until every batch in flight
+     * is answered, then the upload resumes from HQ's vector. HQ deduplicates by (origin, seq), so a batch
+     * sent twice this way costs bandwidth, never a double.
      */
-    private void uploadNext(CompletableFuture<Void> cycle, int conflictsInRow, Batch ready) {
-        if (closed || !isLeader.getAsBoolean()) {
-            cycle.complete(null);
-            return;
-        }
-        Batch batch = ready != null ? ready : nextBatch(hqHeld, log.versionVector());
-        if (batch == null) {
-            uploading = false;
-            cycle.complete(null);
-            return;
-        }
-        uploading = true;
-        CompletableFuture<HqClient.Upload> sent = client.upload(batch.message());
-        // While HQ stores this batch, read the next from disk, as if this one will be taken.
-        Batch next = nextBatch(batch.after(), log.versionVector());
-        sent.whenCompleteAsync((r, t) -> {
-            try {
-                onUploaded(cycle, conflictsInRow, batch, next, r, t);
-            } catch (RuntimeException e) {
-                cycle.completeExceptionally(e);
-            }
-        }, exec);
-    }
+    private final class Pipeline {
+        private final CompletableFuture<Void> cycle;
+        private final java.util.ArrayDeque<Batch> inFlight = new java.util.ArrayDeque<>();
+        /** What HQ will hold once it took every batch in flight; null after a refusal until they are all answered. */
+        private VersionVector cursor;
+        /** The first failure; nothing more is sent and the cycle fails once the batches in flight are answered. */
+        private Throwable failure;
+        /** Answers in a row that refused or did not advance HQ's vector. */
+        private int conflictsInRow;
 
-    private void onUploaded(CompletableFuture<Void> cycle, int conflictsInRow, Batch batch, Batch next, HqClient.Upload r,
-            Throwable t) {
-        int size = batch.message().getEntriesCount();
-        if (t != null) {
+        Pipeline(CompletableFuture<Void> cycle) {
+            this.cycle = cycle;
+            this.cursor = hqHeld;
+        }
+
+        /** Sends batches until the window is full or nothing is left; completes the cycle when all is answered. */
+        void fill() {
+            boolean stop = failure != null || closed || !isLeader.getAsBoolean();
+            if (!stop && cursor == null && inFlight.isEmpty()) {
+                cursor = hqHeld;
+            }
+            if (!stop && cursor != null) {
+                try {
+                    VersionVector mine = log.versionVector();
+                    while (inFlight.size() < Math.max(1, settings.batchesInFlight())) {
+                        Batch batch = nextBatch(cursor, mine);
+                        if (batch == null) {
+                            break;
+                        }
+                        send(batch);
+                    }
+                } catch (RuntimeException e) {
+                    // Reading the log failed: the batches in flight are still answered before the cycle fails.
+                    failure = e;
+                }
+            }
+            if (inFlight.isEmpty()) {
+                uploading = false;
+                if (failure != null) {
+                    cycle.completeExceptionally(failure);
+                } else {
+                    cycle.complete(null);
+                }
+            }
+        }
+
+        private void send(Batch batch) {
+            uploading = true;
+            inFlight.add(batch);
+            cursor = batch.after();
+            CompletableFuture<HqClient.Upload> sent;
+            try {
+                sent = client.upload(batch.message());
+            } catch (RuntimeException e) {
+                sent = CompletableFuture.failedFuture(e);
+            }
+            sent.whenCompleteAsync((r, t) -> {
+                try {
+                    onAnswer(batch, r, t);
+                } catch (RuntimeException e) {
+                    inFlight.remove(batch);
+                    failure = failure != null ? failure : e;
+                    fill();
+                }
+            }, exec);
+        }
+
+        private void onAnswer(Batch batch, HqClient.Upload r, Throwable t) {
+            inFlight.remove(batch);
+            if (t != null) {
+                onFailure(batch, t);
+                fill();
+                return;
+            }
+            marks.reachedNow();
+            VersionVector before = hqHeld;
+            // Compare-and-max: an answer overtaken by a later one (or by another leader's) never moves the view back.
+            setHeld(hqHeld.merge(ProtoVectors.fromProto(r.result().getHeld())));
+            if (r.status() == 409) {
+                conflicts.incrementAndGet();
+                // HQ holds less than this batch assumed: resume from its vector once the others are answered.
+                cursor = null;
+                if (++conflictsInRow >= MAX_CONFLICTS_IN_ROW && failure == null) {
+                    failure = new HqException(409, "headquarters refused " + MAX_CONFLICTS_IN_ROW
+                            + " batches in a row as not continuing what it holds: " + r.result().getError(), null);
+                }
+            } else {
+                batches.incrementAndGet();
+                entriesSent.addAndGet(batch.message().getEntriesCount());
+                duplicates.addAndGet(r.result().getDuplicates());
+                if (!hqHeld.equals(before)) {
+                    conflictsInRow = 0;
+                } else if (++conflictsInRow >= MAX_CONFLICTS_IN_ROW && failure == null) {
+                    // Accepted but nothing advanced: sending more at full speed would help no one.
+                    failure = new HqException(200, "headquarters took " + MAX_CONFLICTS_IN_ROW
+                            + " batches in a row without its vector advancing: " + r.result().getError(), null);
+                }
+            }
+            if (cursor != null) {
+                // Another leader may have taken HQ past this one's batches: send from what HQ holds, not below it.
+                cursor = cursor.merge(hqHeld);
+            }
+            fill();
+        }
+
+        private void onFailure(Batch batch, Throwable t) {
+            int size = batch.message().getEntriesCount();
             if (unwrap(t) instanceof HqException h && (h.status() == 400 || h.status() == 413)
-                    && maxBatchBytes > 64 * 1024 && size > 1) {
+                    && maxBatchBytes > 64 * 1024 && size > 1 && failure == null) {
                 // Perhaps above what HQ takes in one body: smaller batches from now on.
                 maxBatchBytes /= 2;
                 LOG.warn("node {}: headquarters refused a batch of {} entries ({}); batches now up to {} bytes", node,
                         size, unwrap(t).getMessage(), maxBatchBytes);
             }
-            cycle.completeExceptionally(t);
-            return;
-        }
-        marks.reachedNow();
-        VersionVector held = ProtoVectors.fromProto(r.result().getHeld());
-        if (r.status() == 409) {
-            conflicts.incrementAndGet();
-            // HQ holds less than assumed (or another leader raced ahead): its answer is the truth.
-            setHeld(held);
-            if (conflictsInRow + 1 >= MAX_CONFLICTS_IN_ROW) {
-                cycle.completeExceptionally(new HqException(409, "headquarters refused " + MAX_CONFLICTS_IN_ROW
-                        + " batches in a row as not continuing what it holds: " + r.result().getError(), null));
-                return;
+            if (failure == null) {
+                failure = t;
             }
-            uploadNext(cycle, conflictsInRow + 1, null);
-            return;
         }
-        batches.incrementAndGet();
-        entriesSent.addAndGet(size);
-        duplicates.addAndGet(r.result().getDuplicates());
-        VersionVector before = hqHeld;
-        // Compare-and-max: a reply overtaken by another leader's never moves the view backwards.
-        setHeld(hqHeld.merge(held));
-        if (hqHeld.equals(before)) {
-            // Accepted but nothing advanced: sending the same batch again at full speed would help no one.
-            if (conflictsInRow + 1 >= MAX_CONFLICTS_IN_ROW) {
-                cycle.completeExceptionally(new HqException(200, "headquarters took " + MAX_CONFLICTS_IN_ROW
-                        + " batches in a row without its vector advancing: " + r.result().getError(), null));
-                return;
-            }
-            uploadNext(cycle, conflictsInRow + 1, null);
-            return;
-        }
-        // The batch read ahead is right only if HQ now holds exactly what it assumed (not, say, more from another leader).
-        uploadNext(cycle, 0, hqHeld.equals(batch.after()) ? next : null);
     }
 
     /** A batch to send and the vector HQ holds once it took it. */

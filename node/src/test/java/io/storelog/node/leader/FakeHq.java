@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * entries keyed by (origin, seq), a repeat compared by hash (same: a duplicate; different: quarantined,
  * never counted), a batch refused with 409 and the held vector when it does not continue what is
  * held, the vector advanced by compare-and-max. It can be taken down (connection refused), made slow
- * or made to fail, and it publishes catalog versions. One store, one bearer token.
+ * or made to fail (every call, or one upload), hold an upload back until a later one was answered (a batch
+ * overtaken in flight), and it publishes catalog versions. One store, one bearer token.
  */
 final class FakeHq implements AutoCloseable {
     private final String store;
@@ -60,8 +61,17 @@ final class FakeHq implements AutoCloseable {
     private final AtomicInteger maxBatchEntries = new AtomicInteger();
     private final AtomicInteger maxBatchBytes = new AtomicInteger();
     private final AtomicLong unauthorized = new AtomicLong();
+    private final AtomicInteger uploadsInProgress = new AtomicInteger();
+    private final AtomicInteger maxUploadsInProgress = new AtomicInteger();
     private volatile long delayMillis;
     private volatile int failStatus;
+    /** Answered with this status once, the next upload (0: none); see {@link #failNextUpload}. */
+    private final AtomicInteger failNextUpload = new AtomicInteger();
+    /** Armed by {@link #holdNextUploadUntilAnotherIsAnswered}: the held upload's request and its answer to come. */
+    private volatile boolean holdNext;
+    private volatile Runnable heldUpload;
+    /** Runs once before the next upload is looked at (another leader's work, say); see {@link #beforeNextUpload}. */
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> beforeNextUpload = new java.util.concurrent.atomic.AtomicReference<>();
 
     private FakeHq(String store, String token, int port) {
         this.store = store;
@@ -109,6 +119,36 @@ final class FakeHq implements AutoCloseable {
     /** Every request is answered with this status (0: answer normally). */
     void failWith(int status) {
         this.failStatus = status;
+    }
+
+    /** The next upload is answered {@code status} with nothing stored; later ones normally. */
+    void failNextUpload(int status) {
+        failNextUpload.set(status);
+    }
+
+    /**
+     * The next upload is not looked at until another upload has been answered (a batch overtaken on
+     * the way to headquarters, so the one after it arrives first).
+     */
+    void holdNextUploadUntilAnotherIsAnswered() {
+        holdNext = true;
+    }
+
+    /** Runs {@code work} once, before the next upload is looked at. */
+    void beforeNextUpload(Runnable work) {
+        beforeNextUpload.set(work);
+    }
+
+    /** Most uploads headquarters was handling at one moment (received, not yet answered). */
+    int maxUploadsInProgress() {
+        return maxUploadsInProgress.get();
+    }
+
+    /** Stores {@code entries} as another leader's batch would, through the same checks; returns the status answered. */
+    int ingest(List<byte[]> entries) {
+        UploadBatch.Builder b = UploadBatch.newBuilder();
+        entries.forEach(e -> b.addEntries(ByteString.copyFrom(e)));
+        return upload(b.build().toByteArray()).status();
     }
 
     /** Publishes a catalog change with the next version; returns it. */
@@ -194,13 +234,42 @@ final class FakeHq implements AutoCloseable {
 
     private Router router() {
         return (request, authorization) -> {
-            long d = delayMillis;
-            if (d <= 0) {
-                return CompletableFuture.completedFuture(answer(request, authorization));
+            boolean upload = request.method().equals("POST");
+            if (upload) {
+                maxUploadsInProgress.accumulateAndGet(uploadsInProgress.incrementAndGet(), Math::max);
             }
-            return CompletableFuture.supplyAsync(() -> answer(request, authorization),
-                    CompletableFuture.delayedExecutor(d, TimeUnit.MILLISECONDS));
+            CompletableFuture<ApiResponse> answer = route(request, authorization);
+            if (upload) {
+                answer = answer.whenComplete((a, t) -> uploadsInProgress.decrementAndGet());
+            }
+            return answer;
         };
+    }
+
+    private CompletableFuture<ApiResponse> route(ApiRequest request, String authorization) {
+        if (request.method().equals("POST") && holdNext) {
+            holdNext = false;
+            CompletableFuture<ApiResponse> later = new CompletableFuture<>();
+            heldUpload = () -> later.complete(answer(request, authorization));
+            return later;
+        }
+        CompletableFuture<ApiResponse> answer = answerAfterDelay(request, authorization);
+        Runnable held = heldUpload;
+        if (request.method().equals("POST") && held != null) {
+            // Another upload was answered: the held one is looked at now, after it.
+            heldUpload = null;
+            answer = answer.whenComplete((a, t) -> CompletableFuture.runAsync(held));
+        }
+        return answer;
+    }
+
+    private CompletableFuture<ApiResponse> answerAfterDelay(ApiRequest request, String authorization) {
+        long d = delayMillis;
+        if (d <= 0) {
+            return CompletableFuture.completedFuture(answer(request, authorization));
+        }
+        return CompletableFuture.supplyAsync(() -> answer(request, authorization),
+                CompletableFuture.delayedExecutor(d, TimeUnit.MILLISECONDS));
     }
 
     private ApiResponse answer(ApiRequest r, String authorization) {
@@ -227,6 +296,14 @@ final class FakeHq implements AutoCloseable {
             if (r.method().equals("POST") && s.get(4).equals("entries")) {
                 if (!"application/x-protobuf".equals(r.contentType())) {
                     return error(415, "expected application/x-protobuf");
+                }
+                Runnable before = beforeNextUpload.getAndSet(null);
+                if (before != null) {
+                    before.run();
+                }
+                int fail = failNextUpload.getAndSet(0);
+                if (fail != 0) {
+                    return error(fail, "this upload fails on purpose");
                 }
                 return upload(r.body());
             }

@@ -94,7 +94,7 @@ class HqOutageTest {
             }
             assertThat(hq.salesTotal()).isEqualTo(lanesTotal);
             assertThat(hq.bills()).isEqualTo(n0.state().billCount());
-            assertThat(hq.maxBatchEntries()).isLessThanOrEqualTo(1000);
+            assertThat(hq.maxBatchEntries()).isLessThanOrEqualTo(UploadSettings.defaults().maxBatchEntries());
             assertThat(hq.maxBatchBytes()).isLessThanOrEqualTo(1024 * 1024);
 
             // Every node learns through gossip that HQ holds everything.

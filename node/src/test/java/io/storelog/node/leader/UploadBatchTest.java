@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Upload batches as the leader cuts them from the log on disk: per origin in seq order, never more
- * than 1,000 entries or 1 MiB encoded, so a backlog of large catalog entries and many small ones is
+ * than the settings' entry limit or 1 MiB encoded, so a backlog of large catalog entries and many small ones is
  * sent in bounded bodies that together cover exactly what HQ lacks.
  */
 class UploadBatchTest {
@@ -45,21 +45,22 @@ class UploadBatchTest {
             CatalogCsv.write(items, w, 2);
         }
         try (StoreNode node = StoreNode.start(TestNodes.till(dir, "till-1", Map.of(ConfigKeys.CATALOG_FILE, catalog.toString())))) {
-            LeaderTesting.backlog(node, 2_500);
+            LeaderTesting.backlog(node, 2 * UploadSettings.defaults().maxBatchEntries() + 500);
             VersionVector mine = node.log().versionVector();
             HqUploader uploader = new HqUploader("till-1", null, node.log(), new HqMarks(), null, () -> true,
                     UploadSettings.defaults(), null);
 
             Map<String, Long> held = new HashMap<>();
+            int maxEntries = UploadSettings.defaults().maxBatchEntries();
             int batches = 0;
             boolean cutBySize = false;
             for (HqUploader.Batch next = uploader.nextBatch(VersionVector.empty(), mine); next != null;
                     next = uploader.nextBatch(VersionVector.of(held), mine)) {
                 UploadBatch b = next.message();
                 batches++;
-                assertThat(b.getEntriesCount()).isBetween(1, 1_000);
+                assertThat(b.getEntriesCount()).isBetween(1, maxEntries);
                 assertThat(b.getSerializedSize()).isLessThanOrEqualTo(1024 * 1024);
-                cutBySize |= b.getEntriesCount() < 1_000 && b.getSerializedSize() > 900 * 1024;
+                cutBySize |= b.getEntriesCount() < maxEntries && b.getSerializedSize() > 900 * 1024;
                 for (var bytes : b.getEntriesList()) {
                     Entry e = Entry.parseFrom(bytes);
                     // Each origin continues exactly where HQ (here: the batches before) left off.
