@@ -103,6 +103,27 @@ final class BillLoad implements AutoCloseable {
         return inFlight[lane].get() > 0;
     }
 
+    /**
+     * Waits (at most 2 s) until a POST to {@code lane} is outstanding, so the fault injected next strikes a
+     * write in flight; whether one is.
+     */
+    boolean awaitInFlight(int lane) {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (!inFlight(lane) && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(100_000L);
+        }
+        return inFlight(lane);
+    }
+
+    /** As {@link #awaitInFlight(int)}, for a POST to any lane. */
+    boolean awaitAnyInFlight() {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (!anyInFlight() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(100_000L);
+        }
+        return anyInFlight();
+    }
+
     /** Whether a POST to any lane is outstanding right now. */
     boolean anyInFlight() {
         for (AtomicInteger i : inFlight) {

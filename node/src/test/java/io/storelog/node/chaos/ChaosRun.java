@@ -45,7 +45,7 @@ import java.util.concurrent.locks.LockSupport;
  * tmpfs of {@value #DISK_MB} MiB of its own.
  */
 public final class ChaosRun {
-    static final int DISK_MB = 256;
+    static final int DISK_MB = 512;
     static final int HTTP_PORT = 8080;
     static final int PEER_PORT = 7070;
     static final int HQ_PORT = 8090;
@@ -196,14 +196,14 @@ public final class ChaosRun {
             case CUT -> {
                 int i = random.nextInt(n + 1);
                 int j = (i + 1 + random.nextInt(n)) % (n + 1);
-                count(kind, load.inFlight(Math.min(i, n - 1)) || load.inFlight(Math.min(j, n - 1)) || load.anyInFlight());
+                count(kind, load.awaitAnyInFlight());
                 hosts.cut(i, j);
                 events.add(at() + " cut " + i + "-" + j);
                 healLater(() -> hosts.heal(i, j), 2_000 + random.nextInt(8_000));
             }
             case UNPLUG -> {
                 int i = random.nextInt(n + 1);
-                count(kind, i < n ? load.inFlight(i) : load.anyInFlight());
+                count(kind, i < n ? load.awaitInFlight(i) : load.awaitAnyInFlight());
                 hosts.unplug(i);
                 events.add(at() + " unplug " + i);
                 healLater(() -> hosts.plug(i), 2_000 + random.nextInt(6_000));
@@ -212,27 +212,31 @@ public final class ChaosRun {
                 int i = random.nextInt(n + 1);
                 int kbit = 64 + random.nextInt(448);
                 int latency = 20 + random.nextInt(280);
-                count(kind, i < n ? load.inFlight(i) : load.anyInFlight());
+                count(kind, i < n ? load.awaitInFlight(i) : load.awaitAnyInFlight());
                 hosts.slow(i, kbit, latency);
                 events.add(at() + " slow " + i + " " + kbit + "kbit queue " + latency + "ms");
                 healLater(() -> hosts.unslow(i), 3_000 + random.nextInt(7_000));
             }
             case KILL -> {
                 int i = n <= 2 ? 1 : 1 + random.nextInt(n - 2);
-                killAndRestart(kind, i, false, load.inFlight(i));
+                killAndRestart(kind, i, false, load.awaitInFlight(i));
             }
-            case POWER_CUT -> killAndRestart(kind, n - 1, false, load.inFlight(n - 1));
+            case POWER_CUT -> killAndRestart(kind, n - 1, false, load.awaitInFlight(n - 1));
             case CLOCK_SKEW -> {
                 int i = 1 + random.nextInt(n - 1);
                 clockOffset[i] = skew();
-                count(kind, load.inFlight(i));
+                count(kind, load.awaitInFlight(i));
                 procs[i].stop();
                 events.add(at() + " clock skew " + i + " now " + clockOffset[i] + " ms");
                 startNode(i);
             }
             case DISK_FULL -> {
                 int i = random.nextInt(n);
-                count(kind, load.inFlight(i));
+                if (disks[i].isFull()) {
+                    events.add(at() + " disk full " + i + " skipped: already full");
+                    return;
+                }
+                count(kind, load.awaitInFlight(i));
                 disks[i].fill();
                 events.add(at() + " disk full " + i);
                 healLater(() -> {
@@ -245,7 +249,7 @@ public final class ChaosRun {
             }
             case WIPE -> wipe(1 + random.nextInt(n - 1));
             case HQ_KILL -> {
-                count(kind, load.anyInFlight());
+                count(kind, load.awaitAnyInFlight());
                 procs[hq].kill();
                 events.add(at() + " kill hq");
                 LockSupport.parkNanos((500L + random.nextInt(2_500)) * 1_000_000L);
@@ -301,8 +305,13 @@ public final class ChaosRun {
                 events.add(at() + " wipe " + i + " skipped: its entries not yet on a peer");
                 return;
             }
+            Set<String> before;
+            synchronized (incarnationsSeen) {
+                before = new TreeSet<>(incarnationsSeen);
+            }
+            load.awaitAnyInFlight();
             killAndRestart(FaultKind.WIPE, i, true, load.anyInFlight());
-            if (!incarnationsSeen.add(procs[i].incarnation())) {
+            if (before.contains(procs[i].incarnation())) {
                 events.add(at() + " WIPED LANE " + i + " REUSED INCARNATION " + procs[i].incarnation());
             }
         } finally {
