@@ -92,6 +92,7 @@ public final class ChaosRun {
     private final Path catalog;
     private final Path storesFile;
     private final List<String> ignitesJvmArgs;
+    private final String commit = shell("git", "rev-parse", "HEAD");
     private BillLoad load;
     private ResourceSampler sampler;
     private long started;
@@ -589,7 +590,7 @@ public final class ChaosRun {
         StringBuilder b = new StringBuilder();
         b.append("StoreLog fault suite: ").append(failures.isEmpty() ? "PASSED" : "FAILED").append('\n');
         b.append("date (UTC):        ").append(Instant.now()).append('\n');
-        b.append("git commit:        ").append(shell("git", "rev-parse", "HEAD")).append('\n');
+        b.append("git commit:        ").append(commit).append(" (at the start of the run)").append('\n');
         b.append("nproc:             ").append(Runtime.getRuntime().availableProcessors()).append('\n');
         b.append("kernel:            ").append(shell("uname", "-r")).append('\n');
         b.append("filesystem:        node data on tmpfs size=").append(DISK_MB).append("m each; headquarters (Ignite) on ")
