@@ -496,28 +496,17 @@ public final class ChaosRun {
         long duplicated = 0;
         long storeBills = -1;
         for (int i = 0; i < s.nodes(); i++) {
-            Map<String, List<String>> byCart = new HashMap<>();
-            Map<String, Integer> byId = new HashMap<>();
+            BillAudit audit = new BillAudit();
             for (String day : days) {
                 ApiClient.Response r = api(i).withTimeout(Duration.ofSeconds(60)).get("/api/bills?day=" + day);
                 if (r.status() != 200) {
                     failures.add("node " + i + " answered " + r + " for the bills of " + day);
                     continue;
                 }
-                for (JsonNode b : r.body()) {
-                    byCart.computeIfAbsent(b.get("clientBillId").asText(), k -> new ArrayList<>()).add(b.get("id").asText());
-                    byId.merge(b.get("id").asText(), 1, Integer::sum);
-                }
+                audit.add(r.body());
             }
-            long nodeLost = 0;
-            for (Map.Entry<String, BillLoad.Acked> e : acked.entrySet()) {
-                List<String> ids = byCart.getOrDefault(e.getKey(), List.of());
-                if (!ids.contains(e.getValue().billId())) {
-                    nodeLost++;
-                }
-            }
-            long nodeDup = byCart.values().stream().filter(l -> l.size() > 1).count()
-                    + byId.values().stream().filter(c -> c > 1).count();
+            long nodeLost = audit.lost(acked);
+            long nodeDup = audit.duplicated();
             if (nodeLost > 0) {
                 failures.add("node " + i + " lacks " + nodeLost + " acknowledged bills");
             }
@@ -526,12 +515,11 @@ public final class ChaosRun {
             }
             lost = Math.max(lost, nodeLost);
             duplicated = Math.max(duplicated, nodeDup);
-            long count = byId.size();
-            if (storeBills >= 0 && count != storeBills) {
-                failures.add("node " + i + " holds " + count + " bills, node 0 " + storeBills);
+            if (storeBills >= 0 && audit.bills() != storeBills) {
+                failures.add("node " + i + " holds " + audit.bills() + " bills, node 0 " + storeBills);
             }
             if (storeBills < 0) {
-                storeBills = count;
+                storeBills = audit.bills();
             }
         }
         JsonNode h = hqStore();
