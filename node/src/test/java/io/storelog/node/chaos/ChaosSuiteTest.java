@@ -29,7 +29,7 @@ class ChaosSuiteTest {
         int nodes = Integer.getInteger("chaos.nodes", 3);
         Duration duration = parse(System.getProperty("chaos.duration", "90s"));
         long seed = Long.getLong("chaos.seed", System.nanoTime() & 0xffffffffL);
-        Duration window = duration.compareTo(Duration.ofMinutes(20)) >= 0 ? Duration.ofMinutes(10) : duration.dividedBy(3);
+        Duration window = duration.compareTo(Duration.ofMinutes(20)) >= 0 ? Duration.ofMinutes(10) : duration.dividedBy(2);
         String stamp = Instant.now().toString().replace(":", "").replace(".", "");
         Path work = Path.of("target", "chaos", stamp).toAbsolutePath();
         Path out = Path.of(System.getProperty("chaos.out", "target/chaos-results")).toAbsolutePath();
