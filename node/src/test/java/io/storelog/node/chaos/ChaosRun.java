@@ -293,10 +293,11 @@ public final class ChaosRun {
         load.pauseAndDrain(i);
         try {
             String inc = procs[i].incarnation();
-            long own = digest(i).path("versionVector").path(inc).asLong(-1);
+            JsonNode mine = digest(i);
+            long own = mine == null ? -1 : mine.path("versionVector").path(inc).asLong(-1);
             long deadline = System.currentTimeMillis() + 20_000;
             boolean onPeer = false;
-            while (!onPeer && System.currentTimeMillis() < deadline) {
+            while (own >= 0 && !onPeer && System.currentTimeMillis() < deadline) {
                 for (int j = 0; j < s.nodes() && !onPeer; j++) {
                     if (j != i) {
                         JsonNode d = digest(j);
