@@ -45,7 +45,7 @@ import java.util.concurrent.locks.LockSupport;
  * tmpfs of {@value #DISK_MB} MiB of its own.
  */
 public final class ChaosRun {
-    static final int DISK_MB = 512;
+    static final int DISK_MB = 256;
     static final int HTTP_PORT = 8080;
     static final int PEER_PORT = 7070;
     static final int HQ_PORT = 8090;
@@ -89,6 +89,7 @@ public final class ChaosRun {
         return t;
     });
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger incomplete = new AtomicInteger();
     private final Path catalog;
     private final Path storesFile;
     private final List<String> ignitesJvmArgs;
@@ -166,8 +167,9 @@ public final class ChaosRun {
             FaultKind k = round.remove(0);
             try {
                 inject(k);
-            } catch (RuntimeException | AssertionError e) {
+            } catch (IOException | RuntimeException | AssertionError e) {
                 // A node that fails to come back is restarted when everything is healed; the checks then judge it.
+                incomplete.incrementAndGet();
                 events.add(at() + " " + k + " could not be completed: " + e);
             }
         }
@@ -605,6 +607,7 @@ public final class ChaosRun {
             b.append(String.format(Locale.ROOT, "  %-16s %5d injected, %5d while writes were in flight%n", k,
                     injected.get(k).get(), struck.get(k).get()));
         }
+        b.append("faults that could not be completed (see events.txt): ").append(incomplete.get()).append('\n');
         b.append("time to converge after the last heal: ")
                 .append(converged ? String.format(Locale.ROOT, "%.1f s", convergedMs / 1000.0) : "did not converge").append('\n');
         b.append("incarnations seen:  ").append(incarnationsSeen.size()).append(" (all distinct)\n");

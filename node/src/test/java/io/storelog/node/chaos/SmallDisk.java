@@ -2,7 +2,10 @@ package io.storelog.node.chaos;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -41,22 +44,31 @@ final class SmallDisk implements AutoCloseable {
         return mountPoint.resolve("data");
     }
 
-    /** Takes every free byte with one preallocated file, so the node's next write fails with ENOSPC. */
+    /**
+     * Takes every free byte with one file, written in 1 MiB and then 4 KiB pieces until the filesystem
+     * answers ENOSPC, so the node's next write fails for want of space.
+     */
     synchronized void fill() throws IOException {
         if (full) {
             return;
         }
-        long free = Files.getFileStore(mountPoint).getUsableSpace();
         Path filler = mountPoint.resolve(FILLER);
-        // tmpfs allocates in pages; step down until the preallocation fits exactly.
-        for (long size = free; size > 0 && size > free - 1024 * 1024; size -= 4096) {
-            if (TestHosts.run(List.of("fallocate", "-l", Long.toString(size), filler.toString())).code() == 0) {
-                full = true;
-                return;
+        try (FileChannel ch = FileChannel.open(filler, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            for (int piece : new int[] {1024 * 1024, 4096}) {
+                ByteBuffer zeros = ByteBuffer.allocate(piece);
+                try {
+                    while (true) {
+                        zeros.clear();
+                        while (zeros.hasRemaining()) {
+                            ch.write(zeros);
+                        }
+                    }
+                } catch (IOException noSpace) {
+                    // This piece no longer fits: go on with a smaller one, or stop.
+                }
             }
         }
-        Files.deleteIfExists(filler);
-        throw new IOException("could not fill " + mountPoint + " (" + free + " bytes free)");
+        full = true;
     }
 
     /** Frees what {@link #fill()} took. */
