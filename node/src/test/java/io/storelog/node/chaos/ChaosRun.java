@@ -610,7 +610,8 @@ public final class ChaosRun {
         b.append("faults that could not be completed (see events.txt): ").append(incomplete.get()).append('\n');
         b.append("time to converge after the last heal: ")
                 .append(converged ? String.format(Locale.ROOT, "%.1f s", convergedMs / 1000.0) : "did not converge").append('\n');
-        b.append("incarnations seen:  ").append(incarnationsSeen.size()).append(" (all distinct)\n");
+        b.append("incarnations seen:  ").append(incarnationsSeen.size()).append(" (every wiped lane came back as one not seen before: ")
+                .append(events.stream().noneMatch(e -> e.contains("REUSED INCARNATION")) ? "yes" : "NO").append(")\n");
         b.append("heap and open files over the last ").append(s.flatWindow()).append(" of faults:\n");
         flatLines.forEach(l -> b.append(l).append('\n'));
         if (!failures.isEmpty()) {
