@@ -58,6 +58,8 @@ public final class ConfigKeys {
     public static final String BARCODES_WEIGHT_DECIMALS = "barcodes.weight-decimals";
     public static final String BARCODES_PRICE_DECIMALS = "barcodes.price-decimals";
     public static final String CURRENCY_CASH_INCREMENT = "currency.cash-increment";
+    /** For fault tests only: a skew added to the node's wall clock. */
+    public static final String CLOCK_OFFSET_MS = "clock.offset-ms";
 
     public static final Role DEFAULT_ROLE = Role.TILL;
     /** node.id when none is given: one per role, so a till, a server and HQ on one machine do not collide. */
@@ -117,6 +119,8 @@ public final class ConfigKeys {
     /** Smallest coin in minor units; 1 means cash is paid to the minor unit (no rounding). */
     public static final int DEFAULT_CASH_INCREMENT = 1;
     public static final int MAX_CASH_INCREMENT = 100_000;
+    /** A test clock skew beyond a day would only move business days, not test anything more. */
+    public static final long MAX_CLOCK_OFFSET_MS = 86_400_000L;
 
     /** Every key, in the order the README lists them. */
     public static final List<String> ALL = List.of(
@@ -130,7 +134,7 @@ public final class ConfigKeys {
             STAFF_SESSION_MINUTES, STAFF_MAX_PIN_FAILURES, STAFF_LOCKOUT_SECONDS, APPROVALS_DISCOUNT_LIMIT_PERCENT,
             BARCODES_PRICE_PREFIXES, BARCODES_WEIGHT_PREFIXES,
             BARCODES_ITEM_DIGITS, BARCODES_VALUE_DIGITS, BARCODES_VALUE_CHECK_DIGIT, BARCODES_WEIGHT_DECIMALS,
-            BARCODES_PRICE_DECIMALS, CURRENCY_CASH_INCREMENT);
+            BARCODES_PRICE_DECIMALS, CURRENCY_CASH_INCREMENT, CLOCK_OFFSET_MS);
 
     /** Keys whose value is a map (name -> value) rather than a single value or a list. */
     public static final Set<String> MAP_KEYS = Set.of(STORE_TAX_CLASSES);

@@ -9,7 +9,8 @@ import java.util.Optional;
  */
 public record NodeConfig(NodeSection node, StoreSection store, HttpSection http, PeerSection peer,
                          HqSection hq, LogSection log, ReplicationSection replication, StaffSection staff,
-                         BarcodeSection barcodes, CurrencySection currency) {
+                         BarcodeSection barcodes, CurrencySection currency,
+                         ClockSection clock) {
     public NodeConfig {
         Checks.notNull("node", node);
         Checks.notNull("store", store);
@@ -21,6 +22,7 @@ public record NodeConfig(NodeSection node, StoreSection store, HttpSection http,
         Checks.notNull("staff", staff);
         Checks.notNull("barcodes", barcodes);
         Checks.notNull("currency", currency);
+        Checks.notNull("clock", clock);
         checkCombinations(node.role(), store, http, peer, hq);
     }
 

@@ -212,4 +212,12 @@ class ConfigErrorsTest {
                 .hasMessage("config key log.segment-bytes: '10' is below the minimum 1048576");
         assertThat(new ReplicationSection(3, 20).ackTimeout()).hasMillis(20);
     }
+
+    @Test
+    void aTestClockOffsetIsBoundedToADayEitherWay() {
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of("clock.offset-ms", "-90000")).clock().offsetMs()).isEqualTo(-90_000);
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of()).clock().offsetMs()).isZero();
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("clock.offset-ms", "86400001")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("config key clock.offset-ms: '86400001'");
+    }
 }

@@ -23,7 +23,12 @@ public final class HybridLogicalClock {
 
     /** The system clock with a five-minute bound. */
     public static HybridLogicalClock system() {
-        return new HybridLogicalClock(System::currentTimeMillis, 5 * 60_000L);
+        return system(0);
+    }
+
+    /** The system clock shifted by {@code offsetMs} (config {@code clock.offset-ms}: fault tests skew lanes with it). */
+    public static HybridLogicalClock system(long offsetMs) {
+        return new HybridLogicalClock(() -> System.currentTimeMillis() + offsetMs, 5 * 60_000L);
     }
 
     /** A stamp for a new local event, greater than every stamp issued or observed before. */

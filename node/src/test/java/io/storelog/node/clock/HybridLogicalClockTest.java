@@ -37,4 +37,14 @@ class HybridLogicalClockTest {
         assertThat(clock.observe(slightlyAhead)).isTrue();
         assertThat(HybridLogicalClock.compare(clock.tick(), slightlyAhead)).isPositive();
     }
+
+    @Test
+    void aConfiguredOffsetSkewsTheStampsByThatMuch() {
+        long before = System.currentTimeMillis();
+        long ahead = HybridLogicalClock.system(3_600_000).tick().getWallMs();
+        long behind = HybridLogicalClock.system(-3_600_000).tick().getWallMs();
+        long after = System.currentTimeMillis();
+        assertThat(ahead).isBetween(before + 3_600_000, after + 3_600_000);
+        assertThat(behind).isBetween(before - 3_600_000, after - 3_600_000);
+    }
 }

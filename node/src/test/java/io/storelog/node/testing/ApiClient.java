@@ -33,6 +33,11 @@ public final class ApiClient {
         this("http://127.0.0.1:" + port, null, Duration.ofSeconds(20), java.util.Map.of());
     }
 
+    /** A client of the API at {@code baseUrl}, e.g. {@code http://10.0.0.2:8080}. */
+    public static ApiClient at(String baseUrl) {
+        return new ApiClient(baseUrl, null, Duration.ofSeconds(20), java.util.Map.of());
+    }
+
     private ApiClient(String base, String token, Duration timeout, java.util.Map<String, String> headers) {
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();

@@ -32,7 +32,20 @@ public final class ProcessNode implements AutoCloseable {
     private final int peerPort;
     private final String incarnation;
 
-    private ProcessNode(Process process, Path logFile, int httpPort, int peerPort, String incarnation) {
+    private final String host;
+
+    /**
+     * How a node process is launched: {@code prefix} goes before {@code java} (e.g. {@code ip netns exec NS}
+     * to run it on another test host), {@code jvmArgs} after it, {@code options} are {@link ClusterNodeMain}
+     * options before the overrides, and {@code host} is the address its HTTP API answers on.
+     */
+    public record Launch(List<String> prefix, List<String> jvmArgs, List<String> options, String host) {
+        /** A node on this host's loopback, as the in-JVM cluster tests run them. */
+        public static final Launch LOCAL = new Launch(List.of(), List.of(), List.of(), "127.0.0.1");
+    }
+
+    private ProcessNode(Process process, Path logFile, int httpPort, int peerPort, String incarnation, String host) {
+        this.host = host;
         this.process = process;
         this.logFile = logFile;
         this.httpPort = httpPort;
@@ -45,7 +58,12 @@ public final class ProcessNode implements AutoCloseable {
      * until it listens. Its output is appended to {@code logFile}.
      */
     public static ProcessNode start(Map<String, String> overrides, Path logFile, Duration timeout) {
-        List<String> cmd = new ArrayList<>();
+        return start(Launch.LOCAL, overrides, logFile, timeout);
+    }
+
+    /** As {@link #start(Map, Path, Duration)}, launched as {@code launch} says. */
+    public static ProcessNode start(Launch launch, Map<String, String> overrides, Path logFile, Duration timeout) {
+        List<String> cmd = new ArrayList<>(launch.prefix());
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Surefire may run tests from a manifest-only jar; its real class path is in this property.
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -55,7 +73,9 @@ public final class ProcessNode implements AutoCloseable {
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
+        cmd.addAll(launch.jvmArgs());
         cmd.add(ClusterNodeMain.class.getName());
+        cmd.addAll(launch.options());
         new TreeMap<>(overrides).forEach((k, v) -> cmd.add(k + "=" + v));
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
@@ -77,7 +97,7 @@ public final class ProcessNode implements AutoCloseable {
                 f.put(part.substring(0, part.indexOf('=')), part.substring(part.indexOf('=') + 1));
             }
             return new ProcessNode(p, logFile, Integer.parseInt(f.get("http")), Integer.parseInt(f.get("peer")),
-                    f.get("incarnation"));
+                    f.get("incarnation"), launch.host());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -130,7 +150,12 @@ public final class ProcessNode implements AutoCloseable {
 
     /** An HTTP client of the node with a short timeout (the node may be killed under it). */
     public ApiClient api() {
-        return new ApiClient(httpPort).withTimeout(Duration.ofSeconds(5));
+        return ApiClient.at("http://" + host + ":" + httpPort).withTimeout(Duration.ofSeconds(5));
+    }
+
+    /** The operating system's id of the node's process (for /proc/&lt;pid&gt;). */
+    public long pid() {
+        return process.pid();
     }
 
     /** Where the node's output goes. */
