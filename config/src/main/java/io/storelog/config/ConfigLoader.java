@@ -59,6 +59,7 @@ public final class ConfigLoader {
                 ReplicationSection.read(raw),
                 StaffSection.read(raw),
                 BarcodeSection.read(raw, store.currencyExponent()),
-                CurrencySection.read(raw));
+                CurrencySection.read(raw),
+                BudgetSection.read(raw));
     }
 }

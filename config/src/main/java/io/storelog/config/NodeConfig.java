@@ -9,7 +9,7 @@ import java.util.Optional;
  */
 public record NodeConfig(NodeSection node, StoreSection store, HttpSection http, PeerSection peer,
                          HqSection hq, LogSection log, ReplicationSection replication, StaffSection staff,
-                         BarcodeSection barcodes, CurrencySection currency) {
+                         BarcodeSection barcodes, CurrencySection currency, BudgetSection budgets) {
     public NodeConfig {
         Checks.notNull("node", node);
         Checks.notNull("store", store);
@@ -21,6 +21,7 @@ public record NodeConfig(NodeSection node, StoreSection store, HttpSection http,
         Checks.notNull("staff", staff);
         Checks.notNull("barcodes", barcodes);
         Checks.notNull("currency", currency);
+        Checks.notNull("budgets", budgets);
         checkCombinations(node.role(), store, http, peer, hq);
     }
 
