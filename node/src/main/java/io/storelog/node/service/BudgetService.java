@@ -557,7 +557,12 @@ public final class BudgetService implements AutoCloseable {
     // ---- errors ----
 
     private BudgetExhausted shortOf(String key, long need, long available) {
-        long remaining = Math.max(0, state.budget(key).remaining());
+        // Folded, less what this lane's own entries still in flight take: the store's rest as this lane knows it.
+        long remaining = state.budget(key).remaining();
+        for (Map<String, Long> m : inFlight.tailMap(log.ownDurableSeq(), false).values()) {
+            remaining -= m.getOrDefault(key, 0L);
+        }
+        remaining = Math.max(0, remaining);
         String message;
         if (key.startsWith(SKU_PREFIX)) {
             message = "item " + key.substring(SKU_PREFIX.length()) + " is limited: this sale needs " + milli(need)

@@ -1,0 +1,252 @@
+package io.storelog.node.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.storelog.node.testing.ApiClient;
+import io.storelog.node.testing.ApiClient.Response;
+import io.storelog.node.testing.cluster.TestCluster;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Budgets through the HTTP API: a limited item is sold beyond a lane's share by getting budget from a
+ * linked lane; a lane cut off from everyone sells exactly its share and then refuses naming the item and
+ * what is left; bad input changes nothing; refunds of another lane's bill need that lane.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class BudgetTest {
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path dir;
+
+    @Test
+    void aLaneWhoseShareIsShortGetsBudgetFromALinkedLane() throws Exception {
+        try (TestCluster c = TestCluster.builder(dir).nodes(3).override("budgets.rebalance-idle-seconds", "0").start()) {
+            awaitStore(c);
+            Response set = c.api(0).put("/api/budgets/WINE", ApiClient.object().put("total", 5));
+            assertThat(set.status()).as("%s", set).isEqualTo(200);
+            assertThat(set.body().get("total").decimalValue()).isEqualByComparingTo("5");
+            awaitBudgetEverywhere(c, "WINE");
+
+            // Lane 1 holds nothing: its first sale asks lane 0, which gives (at least) what is needed.
+            Response sale = c.api(1).post("/api/bills", bill("WINE", 2));
+            assertThat(sale.status()).as("%s", sale).isEqualTo(201);
+            assertThat(sale.body().get("budgets").get("sku:WINE").decimalValue()).isEqualByComparingTo("2");
+            c.awaitConverged(Duration.ofSeconds(15));
+            for (int i = 0; i < 3; i++) {
+                Response b = c.api(i).get("/api/budgets/WINE");
+                assertThat(b.body().get("spent").decimalValue()).as("spent on %s", c.name(i)).isEqualByComparingTo("2");
+                assertThat(b.body().get("remaining").decimalValue()).isEqualByComparingTo("3");
+            }
+            Response list = c.api(2).get("/api/budgets");
+            assertThat(list.body()).hasSize(1);
+            assertThat(list.body().get(0).get("sku").asText()).isEqualTo("WINE");
+            assertThat(list.body().get(0).get("lanes")).isNotEmpty();
+
+            // Three more sell; the sixth unit does not exist: 409 naming the item, nothing written.
+            assertThat(c.api(2).post("/api/bills", bill("WINE", 3)).status()).isEqualTo(201);
+            c.awaitConverged(Duration.ofSeconds(15));
+            long entries = c.api(1).entries();
+            Response over = c.api(1).post("/api/bills", bill("WINE", 1));
+            assertThat(over.status()).as("%s", over).isEqualTo(409);
+            assertThat(over.body().get("sku").asText()).isEqualTo("WINE");
+            assertThat(over.body().get("remaining").decimalValue()).isEqualByComparingTo("0");
+            assertThat(over.error()).contains("WINE");
+            assertThat(c.api(1).entries()).isEqualTo(entries);
+            // Items not marked keep today's behaviour: stock may go negative, the sale is never refused.
+            assertThat(c.api(1).post("/api/bills", bill("SOAP", 1)).status()).isEqualTo(201);
+        }
+    }
+
+    @Test
+    void aLaneCutOffFromEveryoneSellsExactlyItsShareThenRefusesNamingTheItemAndWhatIsLeft() throws Exception {
+        try (TestCluster c = TestCluster.builder(dir).nodes(3).override("budgets.rebalance-idle-seconds", "0").start()) {
+            awaitStore(c);
+            assertThat(c.api(0).put("/api/budgets/MILK-1L", ApiClient.object().put("total", "12")).status()).isEqualTo(200);
+            awaitBudgetEverywhere(c, "MILK-1L");
+            // Lane 2 gets a share of 6 (lane 0 gives half of its 12 when asked for 1); lane 2 sells 1 of it.
+            assertThat(c.api(2).post("/api/bills", bill("MILK-1L", 1)).status()).isEqualTo(201);
+            c.awaitConverged(Duration.ofSeconds(15));
+            BigDecimal share = c.api(2).get("/api/budgets/MILK-1L").body().get("shares").get(c.node(2).log().origin()).decimalValue();
+            assertThat(share).isEqualByComparingTo("5");
+
+            c.isolate(2);
+            await().atMost(Duration.ofSeconds(15)).until(() -> !c.node(2).replicator().orElseThrow().anyPeerConnected());
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Future<Response>> sales = new ArrayList<>();
+            for (int k = 0; k < 9; k++) {
+                sales.add(pool.submit(() -> c.api(2).post("/api/bills", bill("MILK-1L", 1))));
+            }
+            int ok = 0;
+            for (Future<Response> f : sales) {
+                Response r = f.get(30, TimeUnit.SECONDS);
+                if (r.status() == 201) {
+                    ok++;
+                } else {
+                    assertThat(r.status()).as("%s", r).isEqualTo(409);
+                    assertThat(r.body().get("sku").asText()).isEqualTo("MILK-1L");
+                    assertThat(r.error()).contains("MILK-1L");
+                    assertThat(r.body().get("remaining").decimalValue()).as("left in the store as lane 2 knows it")
+                            .isEqualByComparingTo("6");
+                }
+            }
+            pool.shutdown();
+            assertThat(ok).as("sales the cut-off lane took: exactly its share").isEqualTo(5);
+            // Meanwhile the other side sells what it holds, and no more.
+            int otherSide = 0;
+            for (int k = 0; k < 8; k++) {
+                if (c.api(k % 2).post("/api/bills", bill("MILK-1L", 1)).status() == 201) {
+                    otherSide++;
+                }
+            }
+            assertThat(otherSide).isEqualTo(6);
+
+            c.healAll();
+            c.awaitLinked(Duration.ofSeconds(20));
+            c.awaitConverged(Duration.ofSeconds(20));
+            for (int i = 0; i < 3; i++) {
+                Response b = c.api(i).get("/api/budgets/MILK-1L");
+                assertThat(b.body().get("spent").decimalValue()).isEqualByComparingTo("12");
+                assertThat(b.body().get("remaining").decimalValue()).isEqualByComparingTo("0");
+            }
+        }
+    }
+
+    @Test
+    void badBudgetInputIsRefusedNamingTheProblemAndWritesNothing() throws Exception {
+        try (TestCluster c = TestCluster.builder(dir).nodes(1).start()) {
+            awaitStore(c);
+            ApiClient api = c.api(0);
+            long entries = api.entries();
+            assertBad(api.put("/api/budgets/WINE", ApiClient.object()), "total");
+            assertBad(api.put("/api/budgets/WINE", ApiClient.object().put("total", "ten")), "total");
+            assertBad(api.put("/api/budgets/WINE", ApiClient.object().put("total", "1.0001")), "decimal");
+            assertBad(api.put("/api/budgets/WINE", ApiClient.object().put("total", -3)), "negative");
+            assertBad(api.put("/api/budgets/WINE", ApiClient.object().put("total", 0)), "above 0");
+            assertBad(api.put("/api/budgets/NO-SUCH-SKU", ApiClient.object().put("total", 3)), "NO-SUCH-SKU");
+            assertBad(api.put("/api/budgets/card-offline", ApiClient.object().put("total", 10.5)), "integer");
+            assertBad(api.post("/api/budgets/WINE/reclaim", ApiClient.object()), "holder");
+            ObjectNode badTender = bill("SOAP", 1);
+            badTender.withArray("tenders").removeAll();
+            badTender.withArray("tenders").addObject().put("type", "cash").put("offline", true);
+            assertBad(api.post("/api/bills", badTender), "offline");
+            ObjectNode notBool = bill("SOAP", 1);
+            notBool.withArray("tenders").removeAll();
+            notBool.withArray("tenders").addObject().put("type", "card").put("reference", "A1").put("offline", "yes");
+            assertBad(api.post("/api/bills", notBool), "offline");
+            assertThat(api.get("/api/budgets/WINE").status()).isEqualTo(404);
+            assertThat(api.entries()).as("entries after bad input").isEqualTo(entries);
+        }
+    }
+
+    @Test
+    void theOfflineCardCapRefusesACardBeyondItAndTellsTheTillToTakeAnotherTender() throws Exception {
+        try (TestCluster c = TestCluster.builder(dir).nodes(2).override("budgets.rebalance-idle-seconds", "0").start()) {
+            awaitStore(c);
+            assertThat(c.api(0).put("/api/budgets/card-offline", ApiClient.object().put("total", 1000)).status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.api(1).get("/api/budgets/card-offline").status() == 200);
+            // WINE costs 899: one offline card payment fits, the second does not; online cards and cash are not capped.
+            Response first = c.api(1).post("/api/bills", card("WINE", true));
+            assertThat(first.status()).as("%s", first).isEqualTo(201);
+            assertThat(first.body().get("tenders").get(0).get("offline").asBoolean()).isTrue();
+            Response second = c.api(0).post("/api/bills", card("WINE", true));
+            assertThat(second.status()).as("%s", second).isEqualTo(409);
+            assertThat(second.error()).contains("another tender");
+            assertThat(second.body().get("budget").asText()).isEqualTo("card-offline");
+            assertThat(second.body().get("remaining").asLong()).isEqualTo(101);
+            assertThat(c.api(0).post("/api/bills", card("WINE", false)).status()).isEqualTo(201);
+            assertThat(c.api(0).post("/api/bills", bill("WINE", 1)).status()).isEqualTo(201);
+        }
+    }
+
+    @Test
+    void aRefundOfAnotherLanesBillNeedsThatLaneAndTheOwnerCanAlwaysRefund() throws Exception {
+        try (TestCluster c = TestCluster.builder(dir).nodes(3).start()) {
+            awaitStore(c);
+            Response sale = c.api(0).post("/api/bills", bill("WINE", 2));
+            String id = sale.body().get("id").asText();
+            c.awaitConverged(Duration.ofSeconds(15));
+            // Lane 1 refunds one bottle: lane 0 releases that amount to it.
+            Response part = c.api(1).post("/api/bills/" + id + "/refund", refundOf(1));
+            assertThat(part.status()).as("%s", part).isEqualTo(201);
+            c.awaitConverged(Duration.ofSeconds(15));
+
+            // Cut off: lane 2 cannot refund lane 0's bill (503 naming lane 0), lane 0 still can.
+            c.isolate(0);
+            await().atMost(Duration.ofSeconds(15)).until(() -> !c.node(0).replicator().orElseThrow().anyPeerConnected());
+            long entries = c.api(2).entries();
+            Response cut = c.api(2).post("/api/bills/" + id + "/refund", refundOf(1));
+            assertThat(cut.status()).as("%s", cut).isEqualTo(503);
+            assertThat(cut.error()).contains(c.name(0));
+            assertThat(c.api(2).entries()).isEqualTo(entries);
+            Response own = c.api(0).post("/api/bills/" + id + "/refund", refundOf(1));
+            assertThat(own.status()).as("%s", own).isEqualTo(201);
+
+            c.healAll();
+            c.awaitLinked(Duration.ofSeconds(20));
+            c.awaitConverged(Duration.ofSeconds(20));
+            Response b = c.api(2).get("/api/bills/" + id);
+            long refunded = 0;
+            for (var r : b.body().get("refunds")) {
+                refunded += r.get("total").asLong();
+            }
+            assertThat(refunded).as("refunded of the bill in all").isEqualTo(sale.body().get("total").asLong());
+        }
+    }
+
+    private static void assertBad(Response r, String mentions) {
+        assertThat(r.status()).as("%s", r).isEqualTo(400);
+        assertThat(r.error()).containsIgnoringCase(mentions);
+    }
+
+    static void awaitStore(TestCluster c) {
+        c.awaitLinked(Duration.ofSeconds(15));
+        for (int i = 0; i < c.size(); i++) {
+            c.awaitReady(i, Duration.ofSeconds(15));
+        }
+    }
+
+    static void awaitBudgetEverywhere(TestCluster c, String sku) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            for (int i = 0; i < c.size(); i++) {
+                if (c.api(i).get("/api/budgets/" + sku).status() != 200) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    static ObjectNode bill(String sku, int qty) {
+        ObjectNode o = ApiClient.object().put("clientBillId", UUID.randomUUID().toString());
+        o.putArray("lines").addObject().put("sku", sku).put("qty", qty);
+        o.putArray("tenders").addObject().put("type", "cash");
+        return o;
+    }
+
+    private static ObjectNode card(String sku, boolean offline) {
+        ObjectNode o = ApiClient.object().put("clientBillId", UUID.randomUUID().toString());
+        o.putArray("lines").addObject().put("sku", sku).put("qty", 1);
+        o.putArray("tenders").addObject().put("type", "card").put("reference", "AUTH-7").put("offline", offline);
+        return o;
+    }
+
+    private static ObjectNode refundOf(int qty) {
+        ObjectNode o = ApiClient.object().put("clientRefundId", UUID.randomUUID().toString()).put("reason", "broken");
+        o.putArray("lines").addObject().put("lineNo", 1).put("qty", qty);
+        return o;
+    }
+}
