@@ -273,14 +273,16 @@ public final class BudgetService implements AutoCloseable {
     /** Asks lane {@code node} for {@code amount} of {@code key}; completes once what it gave (maybe nothing) is folded here. */
     private CompletableFuture<Void> ask(String node, String key, long amount) {
         byte[] payload = BudgetGrant.newBuilder().setKey(key).setToHolder(holder()).setAmount(amount).build().toByteArray();
-        return replicator.get().request(node, GIVE_REQUEST, payload, settings.askTimeoutMillis()).thenCompose(reply -> {
+        // Off the replication thread (the reply) and the log writer (the fold): what follows prices and appends a bill.
+        return replicator.get().request(node, GIVE_REQUEST, payload, settings.askTimeoutMillis()).thenComposeAsync(reply -> {
             String id = new String(reply, StandardCharsets.UTF_8);
             if (id.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
             }
             int colon = id.lastIndexOf(':');
             return awaitHeld(id.substring(0, colon), Long.parseLong(id.substring(colon + 1)))
-                    .orTimeout(4 * settings.askTimeoutMillis() + 1_000, TimeUnit.MILLISECONDS);
+                    .orTimeout(4 * settings.askTimeoutMillis() + 1_000, TimeUnit.MILLISECONDS)
+                    .thenApplyAsync(v -> v);
         });
     }
 

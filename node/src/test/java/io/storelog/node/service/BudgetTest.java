@@ -207,6 +207,48 @@ class BudgetTest {
         }
     }
 
+    @Test
+    void aVoidOnAnotherLaneTakesTheWholeRefundBudgetFromTheBillsLane() throws Exception {
+        try (TestCluster c = TestCluster.builder(dir).nodes(3).start()) {
+            awaitStore(c);
+            String id = c.api(0).post("/api/bills", bill("BREAD", 2)).body().get("id").asText();
+            String other = c.api(0).post("/api/bills", bill("SOAP", 1)).body().get("id").asText();
+            c.awaitConverged(Duration.ofSeconds(15));
+            Response v = c.api(1).post("/api/bills/" + id + "/void", ApiClient.object().put("reason", "wrong customer"));
+            assertThat(v.status()).as("%s", v).isEqualTo(201);
+            c.awaitConverged(Duration.ofSeconds(15));
+            assertThat(c.node(2).state().budget(io.storelog.node.state.StoreState.refundKey(id)).remaining()).isZero();
+
+            c.isolate(0);
+            await().atMost(Duration.ofSeconds(15)).until(() -> !c.node(0).replicator().orElseThrow().anyPeerConnected());
+            Response cut = c.api(2).post("/api/bills/" + other + "/void", ApiClient.object().put("reason", "x"));
+            assertThat(cut.status()).as("%s", cut).isEqualTo(503);
+            assertThat(cut.error()).contains(c.name(0));
+        }
+    }
+
+    @Test
+    void idleBudgetFlowsToTheLaneThatSellsAndHoldsLeast() throws Exception {
+        try (TestCluster c = TestCluster.builder(dir).nodes(3).override("budgets.rebalance-idle-seconds", "1").start()) {
+            awaitStore(c);
+            assertThat(c.api(0).put("/api/budgets/SOAP", ApiClient.object().put("total", 20)).status()).isEqualTo(200);
+            awaitBudgetEverywhere(c, "SOAP");
+            // Lane 1 asks once (gets half of 20) and sells 7 of its 10; lane 0 sells nothing.
+            for (int k = 0; k < 7; k++) {
+                assertThat(c.api(1).post("/api/bills", bill("SOAP", 1)).status()).isEqualTo(201);
+            }
+            String lane0 = c.node(0).log().origin();
+            String lane1 = c.node(1).log().origin();
+            // Lane 0, idle, gives half its 10 to lane 1 (it sells and holds 3, under half of 10); lane 2 sold nothing and gets none.
+            await().atMost(Duration.ofSeconds(15)).until(() -> c.node(1).state().budget("sku:SOAP").unspent(lane1) == 8000);
+            c.awaitConverged(Duration.ofSeconds(15));
+            var b = c.node(2).state().budget("sku:SOAP");
+            assertThat(b.unspent(lane0)).isEqualTo(5000);
+            assertThat(b.unspent(c.node(2).log().origin())).isZero();
+            assertThat(b.remaining()).isEqualTo(13_000);
+        }
+    }
+
     private static void assertBad(Response r, String mentions) {
         assertThat(r.status()).as("%s", r).isEqualTo(400);
         assertThat(r.error()).containsIgnoringCase(mentions);
