@@ -249,6 +249,52 @@ class BudgetTest {
         }
     }
 
+    @Test
+    void theStoreServerMintsTheConfiguredCardCapOnceForTheWholeStore() throws Exception {
+        try (TestCluster c = TestCluster.builder(dir).nodes(3).override(0, "node.role", "server")
+                .override("budgets.offline-card-cap", "5000").start()) {
+            awaitStore(c);
+            await().atMost(Duration.ofSeconds(15)).until(() -> {
+                for (int i = 0; i < 3; i++) {
+                    if (c.node(i).state().budget("card-offline").total() != 5000) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            // Restarted, the server finds the cap in its log and mints nothing more; tills never mint.
+            c.restart(0);
+            c.awaitLinked(Duration.ofSeconds(20));
+            assertThat(c.api(1).post("/api/bills", card("WINE", true)).status()).isEqualTo(201);
+            c.awaitConverged(Duration.ofSeconds(15));
+            assertThat(c.node(2).state().budget("card-offline").total()).isEqualTo(5000);
+            assertThat(c.node(2).state().budget("card-offline").shares().values().stream().filter(s -> s.minted() > 0).count())
+                    .as("holders that minted").isOne();
+        }
+    }
+
+    @Test
+    void withoutHeadquartersForTheConfiguredTimeAnUnmarkedCardDrawsOnTheCap() throws Exception {
+        try (TestCluster c = TestCluster.builder(dir).nodes(1).override("hq.url", "http://127.0.0.1:" + TestCluster.freePort())
+                .override("budgets.offline-after-seconds", "1").start()) {
+            awaitStore(c);
+            assertThat(c.api(0).put("/api/budgets/card-offline", ApiClient.object().put("total", 100_000)).status()).isEqualTo(200);
+            // Up for a second with headquarters never reached: card payments count as offline from then on.
+            await().atMost(Duration.ofSeconds(15)).until(() -> {
+                Response r = c.api(0).post("/api/bills", card("SOAP", false));
+                return r.status() == 201 && r.body().get("tenders").get(0).path("offline").asBoolean();
+            });
+            long offline = 0;
+            for (var b : c.node(0).state().recentBills(1000)) {
+                for (var t : c.node(0).log().read(b.position()).getBill().getTendersList()) {
+                    offline += t.getOffline() ? t.getAmount() : 0;
+                }
+            }
+            assertThat(offline).isPositive();
+            assertThat(c.node(0).state().budget("card-offline").spent()).isEqualTo(offline);
+        }
+    }
+
     private static void assertBad(Response r, String mentions) {
         assertThat(r.status()).as("%s", r).isEqualTo(400);
         assertThat(r.error()).containsIgnoringCase(mentions);
