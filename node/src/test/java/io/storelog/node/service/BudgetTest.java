@@ -295,6 +295,38 @@ class BudgetTest {
         }
     }
 
+    @Test
+    void aWipedLanesOldShareIsNeverSpentByItsNewIncarnationUntilTheOperatorReclaimsIt() throws Exception {
+        try (TestCluster c = TestCluster.builder(dir).nodes(3).override("budgets.rebalance-idle-seconds", "0").start()) {
+            awaitStore(c);
+            assertThat(c.api(2).put("/api/budgets/BREAD", ApiClient.object().put("total", 4)).status()).isEqualTo(200);
+            c.awaitConverged(Duration.ofSeconds(15));
+            String old = c.node(2).log().origin();
+            // A linked holder gives its share itself: reclaiming it is refused.
+            Response linked = c.api(0).post("/api/budgets/BREAD/reclaim", ApiClient.object().put("holder", old));
+            assertThat(linked.status()).as("%s", linked).isEqualTo(409);
+
+            c.wipe(2);
+            c.awaitReady(2, Duration.ofSeconds(30));
+            c.awaitLinked(Duration.ofSeconds(20));
+            String fresh = c.node(2).log().origin();
+            assertThat(fresh).isNotEqualTo(old);
+            // The old incarnation's 4 are stranded: nobody reachable holds any, so a sale is refused.
+            Response refused = c.api(2).post("/api/bills", bill("BREAD", 1));
+            assertThat(refused.status()).as("%s", refused).isEqualTo(409);
+            assertThat(refused.body().get("remaining").decimalValue()).isEqualByComparingTo("4");
+
+            Response back = c.api(2).post("/api/budgets/BREAD/reclaim", ApiClient.object().put("holder", old));
+            assertThat(back.status()).as("%s", back).isEqualTo(200);
+            assertThat(back.body().get("shares").get(fresh).decimalValue()).isEqualByComparingTo("4");
+            assertThat(back.body().get("shares").get(old).decimalValue()).isEqualByComparingTo("0");
+            assertThat(c.api(2).post("/api/bills", bill("BREAD", 4)).status()).isEqualTo(201);
+            c.awaitConverged(Duration.ofSeconds(15));
+            assertThat(c.node(0).state().budget("sku:BREAD").spent()).isEqualTo(4000);
+            assertThat(c.node(0).state().budget("sku:BREAD").total()).isEqualTo(4000);
+        }
+    }
+
     private static void assertBad(Response r, String mentions) {
         assertThat(r.status()).as("%s", r).isEqualTo(400);
         assertThat(r.error()).containsIgnoringCase(mentions);
