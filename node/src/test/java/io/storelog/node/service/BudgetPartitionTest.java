@@ -146,6 +146,10 @@ class BudgetPartitionTest {
             }
         }
 
+        /**
+         * One POS after another on random lanes, in bursts of up to four sales sent to one lane at once (as
+         * several tills behind one node would), so sales of one lane race each other for its share.
+         */
         private void client(TestCluster c, Random rnd, String prefix) {
             int n = 0;
             while (!stop) {
@@ -155,27 +159,33 @@ class BudgetPartitionTest {
                 if (node == null) {
                     continue;
                 }
-                String id = prefix + (n++);
-                BillRequest bill = rnd.nextBoolean()
-                        ? new BillRequest(id, List.of(new LineRequest("WINE", 1000L * (1 + rnd.nextInt(2)), null)), null,
-                                List.of(new TenderRequest(TenderType.CASH, null, null, null)), null, "test")
-                        : new BillRequest(id, List.of(new LineRequest("SOAP", 1000, null)), null,
-                                List.of(new TenderRequest(TenderType.CARD, null, "AUTH-" + id, null, true)), null, "test");
-                try {
-                    BillOutcome o = node.bills().submit(bill).get(5, TimeUnit.SECONDS);
-                    acked.put(id, o.id());
-                    ackedOn.put(id, lane);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (e.getCause() instanceof BudgetExhausted) {
-                        refused.incrementAndGet();
-                    } else {
+                Map<String, java.util.concurrent.CompletableFuture<BillOutcome>> burst = new TreeMap<>();
+                for (int k = 1 + rnd.nextInt(4); k > 0; k--) {
+                    String id = prefix + (n++);
+                    BillRequest bill = rnd.nextBoolean()
+                            ? new BillRequest(id, List.of(new LineRequest("WINE", 1000L * (1 + rnd.nextInt(2)), null)), null,
+                                    List.of(new TenderRequest(TenderType.CASH, null, null, null)), null, "test")
+                            : new BillRequest(id, List.of(new LineRequest("SOAP", 1000, null)), null,
+                                    List.of(new TenderRequest(TenderType.CARD, null, "AUTH-" + id, null, true)), null, "test");
+                    burst.put(id, node.bills().submit(bill));
+                }
+                burst.forEach((id, f) -> {
+                    try {
+                        BillOutcome o = f.get(5, TimeUnit.SECONDS);
+                        acked.put(id, o.id());
+                        ackedOn.put(id, lane);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        if (e.getCause() instanceof BudgetExhausted) {
+                            refused.incrementAndGet();
+                        } else {
+                            failed.incrementAndGet();
+                        }
+                    } catch (TimeoutException e) {
+                        failed.incrementAndGet();
+                    } catch (Exception e) {
                         failed.incrementAndGet();
                     }
-                } catch (TimeoutException e) {
-                    failed.incrementAndGet();
-                } catch (Exception e) {
-                    failed.incrementAndGet();
-                }
+                });
             }
         }
 

@@ -327,6 +327,46 @@ class BudgetTest {
         }
     }
 
+    @Test
+    void salesRacingForTheLastUnitsOfOneLaneNeverOversell() throws Exception {
+        try (TestCluster c = TestCluster.builder(dir).nodes(1).start()) {
+            awaitStore(c);
+            var node = c.node(0);
+            ExecutorService pool = Executors.newFixedThreadPool(16);
+            try {
+                for (int round = 0; round < 5; round++) {
+                    String key = "sku:STAMP";
+                    long before = node.state().budget(key).total();
+                    node.budgets().setTotal(key, before + 5_000, "test");
+                    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                    List<Future<Boolean>> sales = new ArrayList<>();
+                    for (int k = 0; k < 32; k++) {
+                        String id = "race-" + round + "-" + k;
+                        sales.add(pool.submit(() -> {
+                            go.await();
+                            try {
+                                node.bills().submit(io.storelog.node.testing.cluster.ClusterBills.one(id, "STAMP")).get(30, TimeUnit.SECONDS);
+                                return true;
+                            } catch (java.util.concurrent.ExecutionException e) {
+                                assertThat(e.getCause()).isInstanceOf(BudgetExhausted.class);
+                                return false;
+                            }
+                        }));
+                    }
+                    go.countDown();
+                    int ok = 0;
+                    for (Future<Boolean> f : sales) {
+                        ok += f.get(60, TimeUnit.SECONDS) ? 1 : 0;
+                    }
+                    assertThat(ok).as("sales of round %d", round).isEqualTo(5);
+                    assertThat(node.state().budget(key).remaining()).isZero();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     private static void assertBad(Response r, String mentions) {
         assertThat(r.status()).as("%s", r).isEqualTo(400);
         assertThat(r.error()).containsIgnoringCase(mentions);
