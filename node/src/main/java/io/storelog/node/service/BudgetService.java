@@ -209,6 +209,11 @@ public final class BudgetService implements AutoCloseable {
         if (available >= need) {
             return CompletableFuture.completedFuture(null);
         }
+        if (knownRemaining(key) < need) {
+            // Spends this lane has not seen yet only lower the store's rest, so asking cannot help (short of
+            // a raise of the total not yet arrived here): refuse at once instead of asking every lane.
+            return CompletableFuture.failedFuture(shortOf(key, need, available));
+        }
         if (key.startsWith(REFUND_PREFIX)) {
             return askOwner(key, need, available, refundOwnerLane);
         }
@@ -280,9 +285,9 @@ public final class BudgetService implements AutoCloseable {
                 return CompletableFuture.completedFuture(null);
             }
             int colon = id.lastIndexOf(':');
-            return awaitHeld(id.substring(0, colon), Long.parseLong(id.substring(colon + 1)))
-                    .orTimeout(4 * settings.askTimeoutMillis() + 1_000, TimeUnit.MILLISECONDS)
-                    .thenApplyAsync(v -> v);
+            CompletableFuture<Void> held = awaitHeld(id.substring(0, colon), Long.parseLong(id.substring(colon + 1)));
+            held.orTimeout(4 * settings.askTimeoutMillis() + 1_000, TimeUnit.MILLISECONDS);
+            return held.thenApplyAsync(v -> v);
         });
     }
 
@@ -295,6 +300,24 @@ public final class BudgetService implements AutoCloseable {
         if (log.versionVector().get(origin) >= seq) {
             f.complete(null);
         }
+        // A wait that timed out (the grant never came) leaves no entry behind.
+        f.whenComplete((v, t) -> {
+            if (t != null) {
+                synchronized (waiting) {
+                    TreeMap<Long, List<CompletableFuture<Void>>> w = waiting.get(origin);
+                    List<CompletableFuture<Void>> at = w == null ? null : w.get(seq);
+                    if (at != null) {
+                        at.remove(f);
+                        if (at.isEmpty()) {
+                            w.remove(seq);
+                        }
+                        if (w.isEmpty()) {
+                            waiting.remove(origin);
+                        }
+                    }
+                }
+            }
+        });
         return f;
     }
 
@@ -556,15 +579,19 @@ public final class BudgetService implements AutoCloseable {
                 });
     }
 
-    // ---- errors ----
-
-    private BudgetExhausted shortOf(String key, long need, long available) {
-        // Folded, less what this lane's own entries still in flight take: the store's rest as this lane knows it.
+    /** The store's rest of {@code key} as this lane knows it: folded, less what its own entries in flight take. */
+    private long knownRemaining(String key) {
         long remaining = state.budget(key).remaining();
         for (Map<String, Long> m : inFlight.tailMap(log.ownDurableSeq(), false).values()) {
             remaining -= m.getOrDefault(key, 0L);
         }
-        remaining = Math.max(0, remaining);
+        return remaining;
+    }
+
+    // ---- errors ----
+
+    private BudgetExhausted shortOf(String key, long need, long available) {
+        long remaining = Math.max(0, knownRemaining(key));
         String message;
         if (key.startsWith(SKU_PREFIX)) {
             message = "item " + key.substring(SKU_PREFIX.length()) + " is limited: this sale needs " + milli(need)
