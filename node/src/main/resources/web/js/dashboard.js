@@ -1,5 +1,5 @@
 // The operator dashboard: every lane's link and lag, the leader, headquarters and its backlog, today's
-// sales by lane and tender as charts, and stock with negative-stock alerts. Live through GET /api/events
+// sales by lane and tender as charts, budgets with each lane's share, and stock with negative-stock alerts. Live through GET /api/events
 // (a summary every second and right after new entries); stock is re-read when the log grew.
 
 import { call } from './api.js';
@@ -61,6 +61,28 @@ function showStatus(s) {
   if (s.log && s.log.entries !== stockEntries && Date.now() - stockLoadedAt >= STOCK_EVERY_MS) {
     loadStock(s.log.entries);
   }
+}
+
+// Each budget (limited item or the offline card cap): a total row, then each lane's share of it.
+function showBudgets(budgets) {
+  const list = budgets || [];
+  $('budgets-none').hidden = list.length > 0;
+  $('budgets-table').hidden = list.length === 0;
+  const amount = (b, v) => b.unit === 'minor' ? money(v) : String(v);
+  const rows = [];
+  for (const b of list) {
+    const name = b.sku || b.key;
+    rows.push(el('tr', { 'data-budget': name, class: 'total' },
+      el('td', {}, el('b', {}, name)), el('td', {}, 'store: ' + amount(b, b.total) + ' in all'),
+      el('td', { class: 'n remaining' }, amount(b, b.remaining)), el('td', { class: 'n' }, amount(b, b.spent)), el('td', {}, '')));
+    for (const l of b.lanes || []) {
+      rows.push(el('tr', { 'data-budget': name, 'data-holder': l.holder, class: l.linked ? '' : 'down' },
+        el('td', {}, ''), el('td', { title: l.holder }, l.lane + (l.self ? ' (this node)' : '')),
+        el('td', { class: 'n held' }, amount(b, l.held)), el('td', { class: 'n' }, amount(b, l.spent)),
+        el('td', { class: l.linked ? 'ok' : 'bad' }, l.linked ? 'linked' : 'not linked')));
+    }
+  }
+  $('budgets').replaceChildren(...rows);
 }
 
 function showSales(r) {
@@ -149,6 +171,7 @@ async function start() {
   try {
     showStatus(await call('GET', '/api/status'));
     showSales(await call('GET', '/api/reports/sales'));
+    showBudgets(await call('GET', '/api/budgets'));
   } catch (e) {
     setText('stock-more', e.message);
   }
@@ -156,6 +179,7 @@ async function start() {
     if (name === 'summary') {
       showStatus(data.status);
       showSales(data.sales);
+      showBudgets(data.budgets);
     }
   }, setLive);
 }

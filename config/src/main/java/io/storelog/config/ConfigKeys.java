@@ -60,6 +60,10 @@ public final class ConfigKeys {
     public static final String CURRENCY_CASH_INCREMENT = "currency.cash-increment";
     /** For fault tests only: a skew added to the node's wall clock. */
     public static final String CLOCK_OFFSET_MS = "clock.offset-ms";
+    public static final String BUDGETS_OFFLINE_CARD_CAP = "budgets.offline-card-cap";
+    public static final String BUDGETS_OFFLINE_AFTER_SECONDS = "budgets.offline-after-seconds";
+    public static final String BUDGETS_REBALANCE_IDLE_SECONDS = "budgets.rebalance-idle-seconds";
+    public static final String BUDGETS_ASK_TIMEOUT_MS = "budgets.ask-timeout-ms";
 
     public static final Role DEFAULT_ROLE = Role.TILL;
     /** node.id when none is given: one per role, so a till, a server and HQ on one machine do not collide. */
@@ -121,6 +125,11 @@ public final class ConfigKeys {
     public static final int MAX_CASH_INCREMENT = 100_000;
     /** A test clock skew beyond a day would only move business days, not test anything more. */
     public static final long MAX_CLOCK_OFFSET_MS = 86_400_000L;
+    /** Five minutes without headquarters: longer than a leader change or a router restart. */
+    public static final int DEFAULT_BUDGETS_OFFLINE_AFTER_SECONDS = 300;
+    public static final int DEFAULT_BUDGETS_REBALANCE_IDLE_SECONDS = 30;
+    public static final int DEFAULT_BUDGETS_ASK_TIMEOUT_MS = 500;
+    public static final int MAX_BUDGETS_SECONDS = 7 * 24 * 60 * 60;
 
     /** Every key, in the order the README lists them. */
     public static final List<String> ALL = List.of(
@@ -134,7 +143,8 @@ public final class ConfigKeys {
             STAFF_SESSION_MINUTES, STAFF_MAX_PIN_FAILURES, STAFF_LOCKOUT_SECONDS, APPROVALS_DISCOUNT_LIMIT_PERCENT,
             BARCODES_PRICE_PREFIXES, BARCODES_WEIGHT_PREFIXES,
             BARCODES_ITEM_DIGITS, BARCODES_VALUE_DIGITS, BARCODES_VALUE_CHECK_DIGIT, BARCODES_WEIGHT_DECIMALS,
-            BARCODES_PRICE_DECIMALS, CURRENCY_CASH_INCREMENT, CLOCK_OFFSET_MS);
+            BARCODES_PRICE_DECIMALS, CURRENCY_CASH_INCREMENT, CLOCK_OFFSET_MS, BUDGETS_OFFLINE_CARD_CAP,
+            BUDGETS_OFFLINE_AFTER_SECONDS, BUDGETS_REBALANCE_IDLE_SECONDS, BUDGETS_ASK_TIMEOUT_MS);
 
     /** Keys whose value is a map (name -> value) rather than a single value or a list. */
     public static final Set<String> MAP_KEYS = Set.of(STORE_TAX_CLASSES);

@@ -60,6 +60,7 @@ public final class ConfigLoader {
                 StaffSection.read(raw),
                 BarcodeSection.read(raw, store.currencyExponent()),
                 CurrencySection.read(raw),
-                ClockSection.read(raw));
+                ClockSection.read(raw),
+                BudgetSection.read(raw));
     }
 }

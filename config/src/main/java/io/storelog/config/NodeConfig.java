@@ -10,7 +10,7 @@ import java.util.Optional;
 public record NodeConfig(NodeSection node, StoreSection store, HttpSection http, PeerSection peer,
                          HqSection hq, LogSection log, ReplicationSection replication, StaffSection staff,
                          BarcodeSection barcodes, CurrencySection currency,
-                         ClockSection clock) {
+                         ClockSection clock, BudgetSection budgets) {
     public NodeConfig {
         Checks.notNull("node", node);
         Checks.notNull("store", store);
@@ -23,6 +23,7 @@ public record NodeConfig(NodeSection node, StoreSection store, HttpSection http,
         Checks.notNull("barcodes", barcodes);
         Checks.notNull("currency", currency);
         Checks.notNull("clock", clock);
+        Checks.notNull("budgets", budgets);
         checkCombinations(node.role(), store, http, peer, hq);
     }
 

@@ -4,6 +4,7 @@ import io.storelog.config.ConfigException;
 import io.storelog.config.catalog.CatalogException;
 import io.storelog.console.bench.BenchCommand;
 import io.storelog.console.cli.BillsCommand;
+import io.storelog.console.cli.BudgetsCommand;
 import io.storelog.console.cli.ExportCommand;
 import io.storelog.console.cli.PeersCommand;
 import io.storelog.console.cli.SalesCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
         description = "StoreLog: offline-first store system.",
         subcommands = {NodeCommand.class, DemoCommand.class, BenchCommand.class, CatalogGenCommand.class,
                 StatusCommand.class, PeersCommand.class, StockCommand.class, BillsCommand.class, SalesCommand.class,
-                ExportCommand.class, StaffHashCommand.class, CertsCommand.class})
+                ExportCommand.class, StaffHashCommand.class, CertsCommand.class, BudgetsCommand.class})
 public final class StoreLogCli implements Runnable {
     /** Exit code of a bad flag or config value. */
     public static final int USAGE = 2;

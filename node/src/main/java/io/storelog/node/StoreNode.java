@@ -20,6 +20,7 @@ import io.storelog.node.log.RecoveryReport;
 import io.storelog.node.merge.MergedLog;
 import io.storelog.node.receipt.Receipts;
 import io.storelog.node.service.BillService;
+import io.storelog.node.service.BudgetService;
 import io.storelog.node.replication.ReplicationOptions;
 import io.storelog.node.replication.Replicator;
 import io.storelog.node.service.BusinessCalendar;
@@ -74,6 +75,8 @@ public final class StoreNode implements AutoCloseable {
     private StockService stock;
     private CartService carts;
     private VoidService voids;
+    private BudgetService budgets;
+    private final long startedNanos = System.nanoTime();
     private Sessions sessions;
     private Approvals approvals;
     private BillApprovals billApprovals;
@@ -142,14 +145,17 @@ public final class StoreNode implements AutoCloseable {
         }
         barcodes = new BarcodeResolver(new BarcodeDecoder(config.barcodes(), config.store().currencyExponent()),
                 code -> state.productByBarcode(code).map(CatalogProduct::product));
+        budgets = new BudgetService(log, state, new BudgetService.Settings(config.node().id(), config.budgets().askTimeoutMs(),
+                config.budgets().rebalanceIdleSeconds(), config.budgets().offlineCardCap(), config.role() == io.storelog.config.Role.SERVER),
+                java.util.Optional.ofNullable(replicator), this::ready, this::storeOffline);
         bills = new BillService(log, state, config.node().id(), config.store().currency().getCurrencyCode(), calendar,
-                gate, this::ready, meters, barcodes, new CashRounding(config.currency().cashIncrement()));
+                gate, this::ready, meters, barcodes, new CashRounding(config.currency().cashIncrement()), budgets);
         receipts = new Receipts(bills, state, config.store().id(), config.store().timeZone(), config.store().currencyExponent(),
                 log::origin, (origin, seq) -> replicator == null ? 0 : replicator.peersHolding(origin, seq));
         stock = new StockService(log, state);
         carts = new CartService(log, state, config.node().id(), gate, this::ready, java.util.Optional.ofNullable(replicator),
                 CART_OWNER_TIMEOUT_MILLIS);
-        voids = new VoidService(log, state, config.node().id(), calendar);
+        voids = new VoidService(log, state, config.node().id(), calendar, budgets);
         StaffSection staff = config.staff();
         PinGuard pins = new PinGuard(state, staff.maxPinFailures(), staff.lockoutSeconds() * 1000L, System::currentTimeMillis);
         sessions = new Sessions(pins, staff.sessionMinutes() * 60_000L, System::currentTimeMillis);
@@ -265,6 +271,25 @@ public final class StoreNode implements AutoCloseable {
         return carts;
     }
 
+    /** Budgets (bounded counters): limited items, the offline card cap, refunds across lanes. */
+    public BudgetService budgets() {
+        return budgets;
+    }
+
+    /**
+     * Whether the store counts as offline for card payments the terminal did not mark: nobody known here
+     * reached headquarters for {@code budgets.offline-after-seconds}; or, with headquarters configured on
+     * this node, none ever did and this node has been up that long. Without any headquarters, never.
+     */
+    private boolean storeOffline() {
+        long afterMs = config.budgets().offlineAfterSeconds() * 1000L;
+        long ago = leader == null ? -1 : leader.hqLastContactMsAgo();
+        if (ago >= 0) {
+            return ago > afterMs;
+        }
+        return config.hq().url().isPresent() && (System.nanoTime() - startedNanos) / 1_000_000 > afterMs;
+    }
+
     /** Voids of whole bills. */
     public VoidService voids() {
         return voids;
@@ -338,6 +363,9 @@ public final class StoreNode implements AutoCloseable {
     @Override
     public void close() {
         archiver.shutdownNow();
+        if (budgets != null) {
+            budgets.close();
+        }
         if (http != null) {
             http.close();
         }

@@ -43,8 +43,23 @@ public final class NodeClient {
 
     /** GET a path such as {@code /api/status}: the parsed JSON answer, or a {@link CommandFailure} saying why not. */
     public JsonNode get(String path) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT)
-                .header("Accept", "application/json").GET();
+        return send(path, HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    /** PUT a JSON body to a path (an operator's change): the parsed JSON answer, or a {@link CommandFailure} saying why not. */
+    public JsonNode put(String path, JsonNode body) {
+        String text;
+        try {
+            text = JSON.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+        return send(path, HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8)));
+    }
+
+    private JsonNode send(String path, HttpRequest.Builder request) {
+        request.timeout(REQUEST_TIMEOUT).header("Accept", "application/json");
         if (apiToken != null && !apiToken.isEmpty()) {
             request.header("Authorization", "Bearer " + apiToken);
         }

@@ -283,6 +283,26 @@ class ConsoleCommandsTest {
     }
 
     @Test
+    void budgetsSetsATotalAndListsItWithEachLanesShare() {
+        String url = url(guarded);
+        Run set = run("budgets", "set", "STAMP", "7.5", "--node", url, "--api-token", TOKEN);
+        assertThat(set.exit()).as(set.err()).isZero();
+        JsonNode budget = new ApiClient(guarded.httpPort()).withToken(TOKEN).get("/api/budgets/STAMP").body();
+        assertThat(budget.get("total").decimalValue()).isEqualByComparingTo("7.5");
+        Run list = run("budgets", "--node", url, "--api-token", TOKEN);
+        assertThat(list.exit()).as(list.err()).isZero();
+        assertThat(list.out()).containsPattern("(?m)^STAMP +7\\.5 +0 +7\\.5 *$")
+                .containsPattern("(?m)^STAMP +till-9 +" + guarded.log().origin() + " +7\\.5 +0 +yes *$");
+        Run json = run("budgets", "STAMP", "--json", "--node", url, "--api-token", TOKEN);
+        assertThat(parse(json.out())).isEqualTo(budget);
+        Run bad = run("budgets", "set", "STAMP", "lots", "--node", url, "--api-token", TOKEN);
+        assertThat(bad.exit()).isEqualTo(StoreLogCli.USAGE);
+        Run refused = run("budgets", "set", "NO-SUCH", "3", "--node", url, "--api-token", TOKEN);
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("unknown SKU 'NO-SUCH'");
+    }
+
+    @Test
     void badFlagsAreUsageErrors() {
         Run unknown = run("stock", "--bogus", "--node", url(till1));
         assertThat(unknown.exit()).isEqualTo(StoreLogCli.USAGE);

@@ -46,6 +46,7 @@ public final class ApiRoutes implements Router {
     private final int exponent;
     private final StaffRoutes staff;
     private final ShiftRoutes shifts;
+    private final BudgetRoutes budgets;
 
     /** The routes of a store node. */
     public ApiRoutes(StoreNode node) {
@@ -54,6 +55,7 @@ public final class ApiRoutes implements Router {
         this.exponent = node.config().store().currency().getDefaultFractionDigits();
         this.staff = new StaffRoutes(node);
         this.shifts = new ShiftRoutes(node, staff);
+        this.budgets = new BudgetRoutes(node, staff);
     }
 
     @Override
@@ -101,6 +103,9 @@ public final class ApiRoutes implements Router {
         }
         if (ShiftRoutes.owns(s)) {
             return done(shifts.handle(r));
+        }
+        if (BudgetRoutes.owns(s)) {
+            return done(budgets.handle(r));
         }
         if (path.equals("GET promotions")) {
             return done(json(200, promotions()));
@@ -369,6 +374,8 @@ public final class ApiRoutes implements Router {
         ObjectNode o = Json.object();
         o.set("status", StatusView.render(node));
         o.set("sales", sales(null));
+        ArrayNode limits = o.putArray("budgets");
+        node.state().budgetKeys().forEach(k -> limits.add(budgets.render(node.state().budget(k))));
         return Json.write(o);
     }
 
@@ -437,6 +444,9 @@ public final class ApiRoutes implements Router {
         }
         if (t instanceof ApprovalNeeded a) {
             return json(403, Json.object().put("error", a.getMessage()).put("code", a.code().name()).put("needs", a.needs()));
+        }
+        if (t instanceof io.storelog.node.service.BudgetExhausted b) {
+            return BudgetRoutes.exhausted(b);
         }
         if (t instanceof StoreLogException e) {
             return error(e.code().httpStatus(), e.code().name(), e.getMessage());

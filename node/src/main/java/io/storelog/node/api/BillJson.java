@@ -83,8 +83,9 @@ final class BillJson {
                 if (!t.isObject()) {
                     throw bad("tenders[" + i + "] must be an object");
                 }
-                tenderRequests.add(new TenderRequest(tenderType(Json.text(t, "type", where), where + "type"),
-                        Json.optInteger(t, "amount", where), Json.optText(t, "reference", where), Json.optText(t, "name", where)));
+                TenderType type = tenderType(Json.text(t, "type", where), where + "type");
+                tenderRequests.add(new TenderRequest(type, Json.optInteger(t, "amount", where), Json.optText(t, "reference", where),
+                        Json.optText(t, "name", where), offline(t, type, where)));
             }
         }
         if (lineRequests.isEmpty()) {
@@ -129,6 +130,21 @@ final class BillJson {
             out.add(new RefundLineRequest((int) lineNo, Json.quantityMilli(l, "qty", where)));
         }
         return out;
+    }
+
+    /** {@code "offline": true} on a card tender: the terminal took it without the payment network. */
+    private static boolean offline(JsonNode t, TenderType type, String where) {
+        JsonNode n = t.get("offline");
+        if (n == null || n.isNull()) {
+            return false;
+        }
+        if (!n.isBoolean()) {
+            throw bad(where + "offline must be true or false");
+        }
+        if (n.booleanValue() && type != TenderType.CARD) {
+            throw bad(where + "offline is only for card tenders");
+        }
+        return n.booleanValue();
     }
 
     static TenderType tenderType(String text, String field) {
@@ -230,6 +246,17 @@ final class BillJson {
         o.put("cashRounding", b.getCashRounding());
         o.put("catalogVersion", b.getCatalogVersion());
         o.put("totalText", Decimals.formatMinor(b.getTotal(), exponent));
+        if (b.getBudgetSpendsCount() > 0) {
+            // Quantities of a SKU's budget are thousandths, the card cap minor units, as in GET /api/budgets.
+            ObjectNode spends = o.putObject("budgets");
+            b.getBudgetSpendsList().forEach(sp -> {
+                if (sp.getKey().startsWith("sku:")) {
+                    spends.put(sp.getKey(), Json.qty(sp.getAmount()));
+                } else {
+                    spends.put(sp.getKey(), sp.getAmount());
+                }
+            });
+        }
         return o;
     }
 
@@ -268,6 +295,9 @@ final class BillJson {
             }
             if (!t.getName().isEmpty()) {
                 tn.put("name", t.getName());
+            }
+            if (t.getOffline()) {
+                tn.put("offline", true);
             }
         }
         return arr;

@@ -172,6 +172,11 @@ public final class LeaderService implements AutoCloseable {
         return ago >= 0 && ago <= settings.reachableMillis();
     }
 
+    /** Milliseconds since any node known here last reached headquarters, or -1 if none ever did (as gossiped, soft state). */
+    public long hqLastContactMsAgo() {
+        return marks.millisSinceReached();
+    }
+
     /** The version vector headquarters has confirmed, as far as this node knows. */
     public VersionVector hqConfirmed() {
         return marks.confirmed();

@@ -39,8 +39,8 @@ final class StateSnapshot {
     static final String FILE = "snapshot.bin";
     private static final int MAGIC = 0x534C534E; // "SLSN"
     // 2: carts, staff, shifts, promotions, scheduled prices, cash rounding and receipt reprints in the fold;
-    // a version-1 snapshot is replayed from the log.
-    private static final int VERSION = 2;
+    // 3: budgets (bounded counters). An older snapshot is replayed from the log.
+    private static final int VERSION = 3;
 
     /** What a snapshot says it covers. */
     record Header(long lastIndex, long lastPosition, int lastRecordCrc, HlcStamp clock) {

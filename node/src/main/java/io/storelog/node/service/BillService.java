@@ -48,14 +48,16 @@ public final class BillService {
     private final ConcurrentSkipListMap<Long, BillRefunded> inflightRefunds = new ConcurrentSkipListMap<>();
     private final ReplicaGate replicas;
     private final java.util.function.BooleanSupplier ready;
+    private final BudgetService budgets;
     private final Counter billsCounter;
     private final Counter refundsCounter;
 
     /** A bill service for till {@code till} writing to {@code log}. */
     public BillService(MergedLog log, StoreState state, String till, String currency, BusinessCalendar calendar,
             ReplicaGate replicas, java.util.function.BooleanSupplier ready, MeterRegistry meters,
-            BarcodeResolver scans, CashRounding cash) {
+            BarcodeResolver scans, CashRounding cash, BudgetService budgets) {
         this.log = log;
+        this.budgets = budgets;
         this.scans = scans;
         this.cash = cash;
         this.pricer = new BillPricer(cash);
@@ -119,19 +121,10 @@ public final class BillService {
             // Approvals are judged (and a supervisor's PIN checked, which is slow on purpose) before the
             // append lock, on the bill as priced now; the bill itself is priced again at its own stamp.
             long now = System.currentTimeMillis();
-            String approver = check == BillCheck.NONE ? "" : check.approve(pricer.price(bySku,
-                    new CatalogProducts(state, now), state.promotions(), now).setTill(till).setCurrency(currency));
-            log.appendOwn((seq, stamp) -> {
-                // The sale instant is the entry's own clock stamp, the same instant that fixes its business
-                // day, so prices and promotions are those in effect when the bill is written.
-                long at = stamp.getWallMs();
-                BillCommitted.Builder priced = pricer.price(bySku, new CatalogProducts(state, at), state.promotions(), at)
-                        .setTill(till).setCurrency(currency).setCatalogVersion(state.catalogVersion()).setApprover(approver);
-                long number = nextNumber();
-                inflightNumbers.put(seq, number);
-                return Entry.newBuilder().setActor(nullToEmpty(request.cashier()))
-                        .setBill(priced.setNumber(number).setBusinessDay(calendar.dayOf(stamp.getWallMs())));
-            }).whenComplete((appended, failure) -> {
+            BillCommitted.Builder provisional = check == BillCheck.NONE && !budgets.anyLimits() ? null
+                    : pricer.price(bySku, new CatalogProducts(state, now), state.promotions(), now).setTill(till).setCurrency(currency);
+            String approver = check == BillCheck.NONE ? "" : check.approve(provisional);
+            appendBill(request, bySku, approver, provisional, 0).whenComplete((appended, failure) -> {
                 if (appended != null) {
                     inflightNumbers.remove(appended.entry().getSeq());
                     billsCounter.increment();
@@ -148,6 +141,63 @@ public final class BillService {
             mine.completeExceptionally(e);
         }
         return mine;
+    }
+
+    /** Budget rounds a bill may take when concurrent sales of this lane keep taking the rights it just got. */
+    private static final int BUDGET_ATTEMPTS = 3;
+
+    /**
+     * Gets the rights the bill draws on (limited SKUs, the offline card cap; asked of other lanes when
+     * this lane's share is short), then appends it; the shares are checked again under the append lock,
+     * and a sale that lost the race for them to another sale of this lane tries again.
+     */
+    private CompletableFuture<MergedLog.Appended> appendBill(BillRequest request, BillRequest bySku, String approver,
+            BillCommitted.Builder provisional, int attempt) {
+        List<Boolean> offline = bySku.tenders() == null ? List.of()
+                : bySku.tenders().stream().map(t -> t != null && t.offline()).toList();
+        CompletableFuture<Void> rights = CompletableFuture.completedFuture(null);
+        if (provisional != null) {
+            budgets.markOffline(provisional, offline);
+            Map<String, Long> needs = budgets.needsOf(provisional);
+            if (!needs.isEmpty()) {
+                rights = budgets.ensure(needs, null);
+            }
+        }
+        return rights.thenCompose(v -> {
+            try {
+                return log.appendOwn((seq, stamp) -> {
+                    // The sale instant is the entry's own clock stamp, the same instant that fixes its business
+                    // day, so prices and promotions are those in effect when the bill is written.
+                    long at = stamp.getWallMs();
+                    BillCommitted.Builder priced = pricer.price(bySku, new CatalogProducts(state, at), state.promotions(), at)
+                            .setTill(till).setCurrency(currency).setCatalogVersion(state.catalogVersion()).setApprover(approver);
+                    budgets.markOffline(priced, offline);
+                    Map<String, Long> needs = budgets.needsOf(priced);
+                    budgets.take(seq, needs);
+                    priced.addAllBudgetSpends(BudgetService.spends(needs));
+                    long number = nextNumber();
+                    inflightNumbers.put(seq, number);
+                    return Entry.newBuilder().setActor(nullToEmpty(request.cashier()))
+                            .setBill(priced.setNumber(number).setBusinessDay(calendar.dayOf(stamp.getWallMs())));
+                });
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }).handle((appended, failure) -> {
+            if (appended != null) {
+                budgets.settled(appended.entry().getSeq(), true);
+                return CompletableFuture.completedFuture(appended);
+            }
+            RuntimeException e = unwrap(failure);
+            if (e instanceof BudgetExhausted && attempt + 1 < BUDGET_ATTEMPTS) {
+                // Without a provisional pricing the limit arrived meanwhile: price now to know what to ask for.
+                long now = System.currentTimeMillis();
+                BillCommitted.Builder again = provisional != null ? provisional
+                        : pricer.price(bySku, new CatalogProducts(state, now), state.promotions(), now).setTill(till).setCurrency(currency);
+                return appendBill(request, bySku, approver, again, attempt + 1);
+            }
+            return CompletableFuture.<MergedLog.Appended>failedFuture(e);
+        }).thenCompose(f -> f);
     }
 
     /** Refunds some lines of a bill (all that is left when {@code lines} is empty); completes when durable. */
@@ -179,34 +229,56 @@ public final class BillService {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+        // What a bill may still refund is a budget owned by its lane: another lane first asks that lane to
+        // release the amount, so two lanes cut off from each other never both refund it in full.
+        String key = StoreState.refundKey(billId);
+        long asked;
         try {
-            return log.appendOwn((seq, stamp) -> {
-                List<BillRefunded> earlier = new ArrayList<>(state.refundsOf(billId));
-                long durable = log.ownDurableSeq();
-                inflightRefunds.tailMap(durable, false).values().stream()
-                        .filter(r -> r.getBillId().equals(billId)).forEach(earlier::add);
-                BillRefunded.Builder r = refunds.refund(bill, earlier, lines);
-                TenderType type = tenderType != null ? tenderType : bill.getTenders(0).getType();
-                r.setBillId(billId).setTill(till).setBusinessDay(calendar.dayOf(stamp.getWallMs()))
-                        .setClientRefundId(nullToEmpty(clientRefundId)).setReason(nullToEmpty(reason)).setApprover(approvedBy)
-                        .addTenders(Tender.newBuilder().setType(type).setAmount(r.getTotal()).setTendered(r.getTotal()));
-                if (type == TenderType.CASH) {
-                    // Cash is paid out in coins that exist, rounded like a sale's cash due.
-                    r.setCashRounding(cash.round(r.getTotal()) - r.getTotal());
-                }
-                inflightRefunds.put(seq, r.build());
-                return Entry.newBuilder().setActor(nullToEmpty(cashier)).setRefund(r);
-            }).handle((appended, failure) -> {
-                if (appended != null) {
-                    inflightRefunds.remove(appended.entry().getSeq());
-                    refundsCounter.increment();
-                    return appended.entry();
-                }
-                throw unwrap(failure);
-            });
+            asked = computeRefund(bill, billId, lines).getTotal();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+        CompletableFuture<Void> rights = asked <= 0 ? CompletableFuture.completedFuture(null)
+                : budgets.ensure(Map.of(key, asked), bill.getTill());
+        return rights.thenCompose(v -> {
+            try {
+                return log.appendOwn((seq, stamp) -> {
+                    BillRefunded.Builder r = computeRefund(bill, billId, lines);
+                    if (r.getTotal() > 0) {
+                        budgets.take(seq, Map.of(key, r.getTotal()));
+                    }
+                    TenderType type = tenderType != null ? tenderType : bill.getTenders(0).getType();
+                    r.setBillId(billId).setTill(till).setBusinessDay(calendar.dayOf(stamp.getWallMs()))
+                            .setClientRefundId(nullToEmpty(clientRefundId)).setReason(nullToEmpty(reason)).setApprover(approvedBy)
+                            .addTenders(Tender.newBuilder().setType(type).setAmount(r.getTotal()).setTendered(r.getTotal()));
+                    if (type == TenderType.CASH) {
+                        // Cash is paid out in coins that exist, rounded like a sale's cash due.
+                        r.setCashRounding(cash.round(r.getTotal()) - r.getTotal());
+                    }
+                    inflightRefunds.put(seq, r.build());
+                    return Entry.newBuilder().setActor(nullToEmpty(cashier)).setRefund(r);
+                });
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }).handle((appended, failure) -> {
+            if (appended != null) {
+                budgets.settled(appended.entry().getSeq(), false);
+                inflightRefunds.remove(appended.entry().getSeq());
+                refundsCounter.increment();
+                return appended.entry();
+            }
+            throw unwrap(failure);
+        });
+    }
+
+    /** The refund of {@code lines} against what this lane knows was refunded already (durable or in flight). */
+    private BillRefunded.Builder computeRefund(BillCommitted bill, String billId, List<RefundLineRequest> lines) {
+        List<BillRefunded> earlier = new ArrayList<>(state.refundsOf(billId));
+        long durable = log.ownDurableSeq();
+        inflightRefunds.tailMap(durable, false).values().stream()
+                .filter(r -> r.getBillId().equals(billId)).forEach(earlier::add);
+        return refunds.refund(bill, earlier, lines);
     }
 
     /**

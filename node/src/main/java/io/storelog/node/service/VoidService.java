@@ -28,10 +28,12 @@ public final class VoidService {
     private final BusinessCalendar calendar;
     /** Bills whose void is written but not yet durable (checked under the append lock). */
     private final Set<String> inflight = ConcurrentHashMap.newKeySet();
+    private final BudgetService budgets;
 
     /** Voids written by till {@code till} to {@code log}. */
-    public VoidService(MergedLog log, StoreState state, String till, BusinessCalendar calendar) {
+    public VoidService(MergedLog log, StoreState state, String till, BusinessCalendar calendar, BudgetService budgets) {
         this.log = log;
+        this.budgets = budgets;
         this.state = state;
         this.till = till;
         this.calendar = calendar;
@@ -48,23 +50,44 @@ public final class VoidService {
             checkVoidable(billId);
             String approvedBy = approver.get();
             BillCommitted bill = log.read(summary.position()).getBill();
-            return log.appendOwn((seq, stamp) -> {
-                checkVoidable(billId);
-                if (!inflight.add(billId)) {
-                    throw new StoreLogException(ErrorCode.CONFLICT, "bill " + billId + " is being voided already");
+            // A void gives the whole bill back: it spends the bill's whole refund budget, which another
+            // lane must first get from the bill's lane (see BudgetService), as for a refund.
+            String key = io.storelog.node.state.StoreState.refundKey(billId);
+            java.util.Map<String, Long> needs = bill.getTotal() > 0 ? java.util.Map.of(key, bill.getTotal()) : java.util.Map.of();
+            return budgets.ensure(needs, bill.getTill()).thenCompose(ok -> {
+                try {
+                    return log.appendOwn((seq, stamp) -> {
+                        checkVoidable(billId);
+                        if (!inflight.add(billId)) {
+                            throw new StoreLogException(ErrorCode.CONFLICT, "bill " + billId + " is being voided already");
+                        }
+                        try {
+                            budgets.take(seq, needs);
+                        } catch (RuntimeException e) {
+                            inflight.remove(billId);
+                            throw e;
+                        }
+                        BillVoided.Builder v = BillVoided.newBuilder().setBillId(billId).setTill(till)
+                                .setBusinessDay(calendar.dayOf(stamp.getWallMs())).setReason(reason == null ? "" : reason)
+                                .setApprover(approvedBy).setTotal(bill.getTotal()).setTax(bill.getTax());
+                        for (BillLine l : bill.getLinesList()) {
+                            v.addLines(RefundLine.newBuilder().setLineNo(l.getLineNo()).setSku(l.getSku()).setQtyMilli(l.getQtyMilli())
+                                    .setAmount(l.getNet()).setTax(l.getTax()));
+                        }
+                        for (Tender t : bill.getTendersList()) {
+                            v.addTenders(t.toBuilder().setTendered(t.getAmount()));
+                        }
+                        return Entry.newBuilder().setActor(cashier == null ? "" : cashier).setVoid(v);
+                    });
+                } catch (RuntimeException e) {
+                    return CompletableFuture.failedFuture(e);
                 }
-                BillVoided.Builder v = BillVoided.newBuilder().setBillId(billId).setTill(till)
-                        .setBusinessDay(calendar.dayOf(stamp.getWallMs())).setReason(reason == null ? "" : reason)
-                        .setApprover(approvedBy).setTotal(bill.getTotal()).setTax(bill.getTax());
-                for (BillLine l : bill.getLinesList()) {
-                    v.addLines(RefundLine.newBuilder().setLineNo(l.getLineNo()).setSku(l.getSku()).setQtyMilli(l.getQtyMilli())
-                            .setAmount(l.getNet()).setTax(l.getTax()));
+            }).whenComplete((a, failure) -> {
+                inflight.remove(billId);
+                if (a != null) {
+                    budgets.settled(a.entry().getSeq(), false);
                 }
-                for (Tender t : bill.getTendersList()) {
-                    v.addTenders(t.toBuilder().setTendered(t.getAmount()));
-                }
-                return Entry.newBuilder().setActor(cashier == null ? "" : cashier).setVoid(v);
-            }).whenComplete((a, failure) -> inflight.remove(billId)).thenApply(MergedLog.Appended::entry);
+            }).thenApply(MergedLog.Appended::entry);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

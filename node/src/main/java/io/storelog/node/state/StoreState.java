@@ -35,6 +35,7 @@ public final class StoreState {
     private Carts carts = new Carts();
     private StaffDirectory staff = new StaffDirectory();
     private ShiftBook shiftBook = new ShiftBook();
+    private Budgets budgets = new Budgets();
     /** Origin -> lowest disputed seq: that entry and every later one of the origin stay out of state. */
     private TreeMap<String, Long> frozen = new TreeMap<>();
     private volatile java.util.Map<String, Long> frozenView = java.util.Map.of();
@@ -54,8 +55,8 @@ public final class StoreState {
             String id = entryId(e.getOrigin(), e.getSeq());
             switch (e.getBodyCase()) {
                 case BILL -> applyBill(id, position, e);
-                case REFUND -> applyRefund(id, e.getRefund());
-                case VOID -> applyVoid(e.getVoid());
+                case REFUND -> applyRefund(id, e.getOrigin(), e.getRefund());
+                case VOID -> applyVoid(e.getOrigin(), e.getVoid());
                 case GOODS_RECEIVED -> stock.add(e.getGoodsReceived().getSku(), e.getGoodsReceived().getQtyMilli());
                 case STOCK_ADJUSTED -> stock.add(e.getStockAdjusted().getSku(), e.getStockAdjusted().getDeltaMilli());
                 case STOCK_COUNTED -> stock.add(e.getStockCounted().getSku(), e.getStockCounted().getDeltaMilli());
@@ -79,6 +80,7 @@ public final class StoreState {
                     // Reports read cash movements from the log by seq range; nothing to keep here.
                 }
                 case RECEIPT_REPRINTED -> bills.addReprint(id, e.getReceiptReprinted().getBillId());
+                case BUDGET_GRANT -> budgets.grant(e.getOrigin(), e.getBudgetGrant());
                 case CONFLICT -> {
                     frozen.merge(e.getConflict().getOrigin(), e.getConflict().getSeq(), Math::min);
                     frozenView = java.util.Map.copyOf(frozen);
@@ -118,6 +120,7 @@ public final class StoreState {
             carts = new Carts();
             staff = new StaffDirectory();
             shiftBook = new ShiftBook();
+            budgets = new Budgets();
             highestFolded = new java.util.HashMap<>();
             frozen = keep;
             frozenView = java.util.Map.copyOf(keep);
@@ -183,6 +186,7 @@ public final class StoreState {
             carts.writeTo(out);
             staff.writeTo(out);
             shiftBook.writeTo(out);
+            budgets.writeTo(out);
             out.writeInt(frozen.size());
             for (java.util.Map.Entry<String, Long> e : frozen.entrySet()) {
                 out.writeUTF(e.getKey());
@@ -232,6 +236,7 @@ public final class StoreState {
             carts.readFrom(in);
             staff.readFrom(in);
             shiftBook.readFrom(in);
+            budgets.readFrom(in);
             for (int n = in.readInt(); n > 0; n--) {
                 frozen.put(in.readUTF(), in.readLong());
             }
@@ -257,9 +262,14 @@ public final class StoreState {
         sales.bill(b.getBusinessDay(), b.getTill(), b.getTotal(), b.getTax(), b.getCashRounding(), b.getTendersList());
         bills.addBill(new BillSummary(id, position, b.getClientBillId(), b.getTill(), b.getNumber(),
                 b.getBusinessDay(), b.getTotal(), b.getTax(), e.getHlc().getWallMs()));
+        for (io.storelog.protocol.BudgetSpend s : b.getBudgetSpendsList()) {
+            budgets.spend(s.getKey(), e.getOrigin(), s.getAmount());
+        }
     }
 
-    private void applyRefund(String id, BillRefunded r) {
+    private void applyRefund(String id, String origin, BillRefunded r) {
+        // What a bill may still refund is a budget owned by its lane: every refund spends from its writer's share.
+        budgets.spend(refundKey(r.getBillId()), origin, r.getTotal());
         for (RefundLine line : r.getLinesList()) {
             stock.add(line.getSku(), line.getQtyMilli());
         }
@@ -267,7 +277,9 @@ public final class StoreState {
         bills.addRefund(id, r);
     }
 
-    private void applyVoid(BillVoided v) {
+    private void applyVoid(String origin, BillVoided v) {
+        // A void gives the whole bill back, so it spends the bill's whole refund budget.
+        budgets.spend(refundKey(v.getBillId()), origin, v.getTotal());
         for (RefundLine line : v.getLinesList()) {
             stock.add(line.getSku(), line.getQtyMilli());
         }
@@ -431,12 +443,60 @@ public final class StoreState {
         return read(() -> query.apply(shiftBook));
     }
 
+    /** The budget key of what can still be refunded of a bill. */
+    public static String refundKey(String billId) {
+        return "refund:" + billId;
+    }
+
+    /**
+     * A budget as folded here. A refund budget ({@code refund:<billId>}) includes the rights its bill
+     * mints implicitly: the bill's total, held by the bill's origin.
+     */
+    public BudgetView budget(String key) {
+        return read(() -> {
+            java.util.TreeMap<String, long[]> holders = budgets.holders(key);
+            if (key.startsWith("refund:")) {
+                String billId = key.substring("refund:".length());
+                BillSummary b = bills.byId(billId);
+                int colon = billId.lastIndexOf(':');
+                if (b != null && colon > 0) {
+                    holders.computeIfAbsent(billId.substring(0, colon), h -> new long[5])[Budgets.MINTED] += b.total();
+                }
+            }
+            long minted = 0;
+            long burned = 0;
+            long spent = 0;
+            java.util.TreeMap<String, BudgetView.Share> shares = new java.util.TreeMap<>();
+            for (java.util.Map.Entry<String, long[]> h : holders.entrySet()) {
+                long[] c = h.getValue();
+                minted += c[Budgets.MINTED];
+                burned += c[Budgets.BURNED];
+                spent += c[Budgets.SPENT];
+                shares.put(h.getKey(), new BudgetView.Share(c[Budgets.MINTED], c[Budgets.RECEIVED], c[Budgets.GIVEN],
+                        c[Budgets.BURNED], c[Budgets.SPENT]));
+            }
+            long total = minted - burned;
+            return new BudgetView(key, total, spent, total - spent, java.util.Collections.unmodifiableSortedMap(shares));
+        });
+    }
+
+    /** Whether a stock or card budget exists for {@code key} (some entry set it up); refund budgets always exist with their bill. */
+    public boolean budgetLimited(String key) {
+        return read(() -> budgets.known(key));
+    }
+
+    /** Keys of the stock budgets and the card cap (refund budgets are left out: one per refunded bill). */
+    public List<String> budgetKeys() {
+        return read(() -> budgets.keySet().stream().filter(k -> !k.startsWith("refund:")).toList());
+    }
+
     /** A digest of the whole state together with the version vector it reflects. */
     public StateDigest digest(Supplier<VersionVector> versionVector) {
         return read(() -> StateDigest.of(versionVector.get(), entries, stock, sales, bills, catalog, openShifts, closedShifts,
                 frozen, carts, lines -> {
                     staff.feed(lines);
                     shiftBook.feed(lines);
+                    budgets.feed(lines);
                 }));
     }
 

@@ -32,6 +32,8 @@ public final class StoreCluster implements AutoCloseable {
     private final String[] names;
     private final int[] ports;
     private final StoreNode[] nodes;
+    /** Further config every node starts with (a benchmark's own settings). */
+    private final Map<String, String> extra = new HashMap<>();
 
     /** A cluster of {@code size} nodes under {@code dir} (not started). */
     public StoreCluster(Path dir, int size, Path catalog, int ackTimeoutMs) {
@@ -45,6 +47,12 @@ public final class StoreCluster implements AutoCloseable {
             names[i] = String.format("till-%02d", i + 1);
             ports[i] = Ports.fixed();
         }
+    }
+
+    /** A config override for every node started after this call. */
+    public StoreCluster with(String key, String value) {
+        extra.put(key, value);
+        return this;
     }
 
     public int size() {
@@ -106,6 +114,7 @@ public final class StoreCluster implements AutoCloseable {
         if (!peers.isEmpty()) {
             o.put(ConfigKeys.PEER_PEERS, String.join(",", peers));
         }
+        o.putAll(extra);
         if (i == 0) {
             o.put(ConfigKeys.CATALOG_FILE, catalog.toAbsolutePath().toString());
         }
