@@ -20,7 +20,7 @@ import io.storelog.node.log.RecoveryReport;
 import io.storelog.node.merge.MergedLog;
 import io.storelog.node.receipt.Receipts;
 import io.storelog.node.service.BillService;
-import io.storelog.node.service.BudgetService;
+import io.storelog.node.service.budget.BudgetService;
 import io.storelog.node.replication.ReplicationOptions;
 import io.storelog.node.replication.Replicator;
 import io.storelog.node.service.BusinessCalendar;

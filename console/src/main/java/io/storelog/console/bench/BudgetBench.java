@@ -11,8 +11,8 @@ import io.storelog.node.StoreNode;
 import io.storelog.node.billing.BillRequest;
 import io.storelog.node.billing.LineRequest;
 import io.storelog.node.billing.TenderRequest;
-import io.storelog.node.service.BudgetExhausted;
-import io.storelog.node.service.BudgetService;
+import io.storelog.node.service.budget.BudgetExhausted;
+import io.storelog.node.service.budget.BudgetKeys;
 import io.storelog.protocol.TenderType;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,12 +90,12 @@ public final class BudgetBench implements Callable<Integer> {
         StoreNode holder = c.node(0);
         StoreNode asker = c.node(1);
         String held = items.get(items.size() - 2).sku();
-        holder.budgets().setTotal(BudgetService.skuKey(held), 1_000_000_000L, "bench");
+        holder.budgets().setTotal(BudgetKeys.skuKey(held), 1_000_000_000L, "bench");
         Histogram local = Latency.histogram();
         Histogram transfer = Latency.histogram();
         for (int k = 0; k < samples; k++) {
             String sku = items.get(k).sku();
-            String key = BudgetService.skuKey(sku);
+            String key = BudgetKeys.skuKey(sku);
             holder.budgets().setTotal(key, 1_000_000L, "bench");
             awaitLimited(asker, key);
             Latency.record(local, sell(holder, held, "l" + k));
@@ -112,7 +112,7 @@ public final class BudgetBench implements Callable<Integer> {
     /** Every lane sells one unit of one limited SKU at a time from several sellers; lane 1 starts with the whole budget. */
     private void throughput(BenchReport report, StoreCluster c, String sku) throws Exception {
         report.section("Throughput of limited-item sales (" + nodes + " lanes x " + writersPerLane + " sellers, " + seconds + " s)");
-        String key = BudgetService.skuKey(sku);
+        String key = BudgetKeys.skuKey(sku);
         c.node(0).budgets().setTotal(key, 1_000_000_000L, "bench");
         for (int i = 0; i < nodes; i++) {
             awaitLimited(c.node(i), key);

@@ -445,7 +445,7 @@ public final class ApiRoutes implements Router {
         if (t instanceof ApprovalNeeded a) {
             return json(403, Json.object().put("error", a.getMessage()).put("code", a.code().name()).put("needs", a.needs()));
         }
-        if (t instanceof io.storelog.node.service.BudgetExhausted b) {
+        if (t instanceof io.storelog.node.service.budget.BudgetExhausted b) {
             return BudgetRoutes.exhausted(b);
         }
         if (t instanceof StoreLogException e) {

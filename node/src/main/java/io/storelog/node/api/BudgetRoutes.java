@@ -7,8 +7,8 @@ import io.storelog.node.ErrorCode;
 import io.storelog.node.StoreLogException;
 import io.storelog.node.StoreNode;
 import io.storelog.node.replication.PeerStatus;
-import io.storelog.node.service.BudgetExhausted;
-import io.storelog.node.service.BudgetService;
+import io.storelog.node.service.budget.BudgetExhausted;
+import io.storelog.node.service.budget.BudgetKeys;
 import io.storelog.node.state.BudgetView;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +47,7 @@ final class BudgetRoutes {
         if (s.size() == 3 && m.equals("GET")) {
             String key = key(s.get(2));
             if (!node.state().budgetLimited(key)) {
-                throw new StoreLogException(ErrorCode.NOT_FOUND, describe(key) + " has no budget");
+                throw new StoreLogException(ErrorCode.NOT_FOUND, BudgetKeys.describe(key) + " has no budget");
             }
             return json(200, render(node.state().budget(key)));
         }
@@ -55,11 +55,11 @@ final class BudgetRoutes {
             String key = key(s.get(2));
             requireJson(r);
             JsonNode b = Json.parseObject(r.body());
-            long total = key.equals(BudgetService.CARD_OFFLINE) ? Json.integer(b, "total", "") : Json.quantityMilli(b, "total", "");
+            long total = key.equals(BudgetKeys.CARD_OFFLINE) ? Json.integer(b, "total", "") : Json.quantityMilli(b, "total", "");
             if (total < 0) {
                 throw new StoreLogException(ErrorCode.BAD_REQUEST, "total must not be negative");
             }
-            if (key.startsWith(BudgetService.SKU_PREFIX) && node.state().product(s.get(2)).isEmpty()) {
+            if (BudgetKeys.isSku(key) && node.state().product(s.get(2)).isEmpty()) {
                 throw new StoreLogException(ErrorCode.UNKNOWN_SKU, "unknown SKU '" + s.get(2) + "'");
             }
             requireReady();
@@ -80,10 +80,10 @@ final class BudgetRoutes {
 
     /** A budget as JSON: totals, and per holder (lane incarnation) its share. */
     ObjectNode render(BudgetView v) {
-        boolean qty = v.key().startsWith(BudgetService.SKU_PREFIX);
+        boolean qty = BudgetKeys.isSku(v.key());
         ObjectNode o = Json.object().put("key", v.key());
         if (qty) {
-            o.put("sku", v.key().substring(BudgetService.SKU_PREFIX.length()));
+            o.put("sku", BudgetKeys.skuOf(v.key()));
         }
         o.put("unit", qty ? "quantity" : "minor");
         amount(o, "total", v.total(), qty);
@@ -127,11 +127,7 @@ final class BudgetRoutes {
         if (name.isBlank()) {
             throw new StoreLogException(ErrorCode.BAD_REQUEST, "a budget needs a SKU or card-offline");
         }
-        return name.equals(BudgetService.CARD_OFFLINE) ? BudgetService.CARD_OFFLINE : BudgetService.skuKey(name);
-    }
-
-    private static String describe(String key) {
-        return key.startsWith(BudgetService.SKU_PREFIX) ? "item " + key.substring(BudgetService.SKU_PREFIX.length()) : key;
+        return name.equals(BudgetKeys.CARD_OFFLINE) ? BudgetKeys.CARD_OFFLINE : BudgetKeys.skuKey(name);
     }
 
     private void requireReady() {

@@ -11,6 +11,8 @@ import io.storelog.node.billing.CashRounding;
 import io.storelog.node.billing.RefundCalculator;
 import io.storelog.node.billing.RefundLineRequest;
 import io.storelog.node.merge.MergedLog;
+import io.storelog.node.service.budget.BudgetExhausted;
+import io.storelog.node.service.budget.BudgetService;
 import io.storelog.node.state.BillSummary;
 import io.storelog.node.state.StoreState;
 import io.storelog.protocol.BillCommitted;

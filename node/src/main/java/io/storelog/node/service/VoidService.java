@@ -3,6 +3,7 @@ package io.storelog.node.service;
 import io.storelog.node.ErrorCode;
 import io.storelog.node.StoreLogException;
 import io.storelog.node.merge.MergedLog;
+import io.storelog.node.service.budget.BudgetService;
 import io.storelog.node.state.BillSummary;
 import io.storelog.node.state.StoreState;
 import io.storelog.protocol.BillCommitted;

@@ -1,4 +1,4 @@
-package io.storelog.node.service;
+package io.storelog.node.service.budget;
 
 import io.storelog.node.ErrorCode;
 import io.storelog.node.StoreLogException;
@@ -26,7 +26,7 @@ public final class BudgetExhausted extends StoreLogException {
 
     /** The SKU of a stock budget, else null. */
     public String sku() {
-        return key.startsWith(BudgetService.SKU_PREFIX) ? key.substring(BudgetService.SKU_PREFIX.length()) : null;
+        return BudgetKeys.skuOf(key);
     }
 
     /** What remains store-wide as this lane knows it. */

@@ -1,4 +1,4 @@
-package io.storelog.node.service;
+package io.storelog.node.service.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -7,6 +7,7 @@ import io.storelog.node.StoreNode;
 import io.storelog.node.billing.BillRequest;
 import io.storelog.node.billing.LineRequest;
 import io.storelog.node.billing.TenderRequest;
+import io.storelog.node.service.BillOutcome;
 import io.storelog.node.state.BillSummary;
 import io.storelog.node.state.BudgetView;
 import io.storelog.node.testing.ApiClient;

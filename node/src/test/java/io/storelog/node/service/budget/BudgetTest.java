@@ -1,4 +1,4 @@
-package io.storelog.node.service;
+package io.storelog.node.service.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
