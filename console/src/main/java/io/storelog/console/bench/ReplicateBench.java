@@ -1,5 +1,6 @@
 package io.storelog.console.bench;
 
+import io.storelog.config.ConfigKeys;
 import io.storelog.config.catalog.CatalogCsv;
 import io.storelog.config.catalog.CatalogGenerator;
 import io.storelog.config.catalog.CatalogItem;
@@ -93,6 +94,9 @@ public final class ReplicateBench implements Callable<Integer> {
     int fsyncIterations;
     @Option(names = "--ack-timeout-ms", defaultValue = "50", description = "replication.ack-timeout-ms of every node (default ${DEFAULT-VALUE})")
     int ackTimeoutMs;
+    @Option(names = "--peer-tls", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "peer links over TLS, the nodes' default (off here by default: the Ignite side runs without SSL, and like is compared with like)")
+    boolean peerTls;
     @Option(names = "--compare-ignite", description = "also run the same bill stream through Apache Ignite server nodes in this JVM")
     boolean compareIgnite;
     @Option(names = "--ignite-nodes", defaultValue = "3", description = "Ignite server nodes (default ${DEFAULT-VALUE})")
@@ -184,7 +188,8 @@ public final class ReplicateBench implements Callable<Integer> {
         noiseFloor();
         FsyncProbe.Result fsync = fsyncProbe();
 
-        try (StoreCluster cluster = new StoreCluster(base.resolve("store"), nodes, catalog, ackTimeoutMs)) {
+        try (StoreCluster cluster = new StoreCluster(base.resolve("store"), nodes, catalog, ackTimeoutMs)
+                .with(ConfigKeys.PEER_TLS, Boolean.toString(peerTls))) {
             startStore(cluster);
             LagRecorder lag = new LagRecorder(nodes);
             for (int i = 0; i < nodes; i++) {
@@ -251,7 +256,9 @@ public final class ReplicateBench implements Callable<Integer> {
                         "catalogReplicatedSeconds", (converged - linked) / 1e9, "catalogEntries", vv.total()));
         report.row("settings", "replication.ack-replicas " + first.config().replication().ackReplicas() + ", ack-timeout-ms "
                 + first.config().replication().ackTimeoutMs() + ", log.max-batch-records " + first.config().log().maxBatchRecords()
-                + ", data under " + cluster.dataDir(0).getParent(), Map.of());
+                + ", peer.tls " + first.config().peer().tls() + (peerTls ? "" : " (the nodes' default is on; off here like the Ignite side, "
+                + "which runs without SSL; --peer-tls measures with it)") + ", data under " + cluster.dataDir(0).getParent(),
+                Map.of("peerTls", peerTls));
     }
 
     // ---- aggregate throughput ------------------------------------------------------------------------
@@ -297,7 +304,7 @@ public final class ReplicateBench implements Callable<Integer> {
         for (int i = 0; i < nodes; i++) {
             byNode[i] = cluster.node(i);
         }
-        OpenLoop.Result r = OpenLoop.run(answerRate, TimeUnit.SECONDS.toNanos(lagSeconds()), nodes, n -> mix(3, n),
+        OpenLoop.Result r = OpenLoop.run(answerRate, TimeUnit.SECONDS.toNanos(lagSeconds()), nodes, n -> mix(6, n),
                 (n, request) -> byNode[n].bills().submit(request));
         cluster.awaitConverged(Duration.ofMinutes(2));
         report.row("offered", String.format(Locale.ROOT, "%,d bills in %.2f s = %,.0f bills/s; %,d answered, %d errors",
