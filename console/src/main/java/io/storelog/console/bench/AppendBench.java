@@ -548,7 +548,7 @@ public final class AppendBench implements Callable<Integer> {
         report.section("Recovery of a " + String.format(Locale.ROOT, "%,d", recoveryEntries) + "-entry log (StoreNode.start to ready)");
         Path data = base.resolve("recovery");
         NodeConfig cfg = config(data, catalog);
-        Map<String, String> overrides = overrides(data, catalog);
+        Map<String, String> overrides = tillOverrides("till-bench", data, catalog);
         try (StoreNode node = StoreNode.start(cfg)) {
             node.ready();
         }
@@ -855,12 +855,13 @@ public final class AppendBench implements Callable<Integer> {
     // ---- helpers ------------------------------------------------------------------------------------
 
     private NodeConfig config(Path data, Path catalog) {
-        return ConfigLoader.load(Optional.empty(), overrides(data, catalog));
+        return ConfigLoader.load(Optional.empty(), tillOverrides("till-bench", data, catalog));
     }
 
-    private static Map<String, String> overrides(Path data, Path catalog) {
+    /** A lone till's config overrides: the bench store, loopback, any free port, data and catalog as given. */
+    static Map<String, String> tillOverrides(String nodeId, Path data, Path catalog) {
         Map<String, String> o = new HashMap<>();
-        o.put(ConfigKeys.NODE_ID, "till-bench");
+        o.put(ConfigKeys.NODE_ID, nodeId);
         o.put(ConfigKeys.STORE_ID, "bench-store");
         o.put(ConfigKeys.DATA_DIR, data.toAbsolutePath().toString());
         o.put(ConfigKeys.HTTP_PORT, "0");

@@ -1,6 +1,5 @@
 package io.storelog.console.bench;
 
-import io.storelog.config.ConfigKeys;
 import io.storelog.config.ConfigLoader;
 import io.storelog.config.catalog.CatalogGenerator;
 import io.storelog.config.catalog.CatalogItem;
@@ -11,7 +10,6 @@ import io.storelog.node.StoreNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -80,7 +78,7 @@ public final class ScanBench implements Callable<Integer> {
                 warmUp, scans, perSale), Map.of("warmUp", warmUp, "scans", scans, "perSale", perSale));
         List<Double> ms;
         try (HeadlessTill till = HeadlessTill.start(run.base.resolve("chromium"));
-                StoreNode node = StoreNode.start(ConfigLoader.load(Optional.empty(), overrides(run.base.resolve("till"), catalog)))) {
+                StoreNode node = StoreNode.start(ConfigLoader.load(Optional.empty(), AppendBench.tillOverrides("till-1", run.base.resolve("till"), catalog)))) {
             long deadline = System.nanoTime() + 60_000_000_000L;
             while (!node.ready()) {
                 if (System.nanoTime() > deadline) {
@@ -110,17 +108,5 @@ public final class ScanBench implements Callable<Integer> {
     static double percentile(List<Double> sorted, double q) {
         int rank = (int) Math.ceil(sorted.size() * q);
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
-    }
-
-    private static Map<String, String> overrides(Path data, Path catalog) {
-        Map<String, String> o = new HashMap<>();
-        o.put(ConfigKeys.NODE_ID, "till-1");
-        o.put(ConfigKeys.STORE_ID, "bench-store");
-        o.put(ConfigKeys.DATA_DIR, data.toAbsolutePath().toString());
-        o.put(ConfigKeys.HTTP_PORT, "0");
-        o.put(ConfigKeys.PEER_PORT, "0");
-        o.put(ConfigKeys.STORE_TIME_ZONE, "Europe/Berlin");
-        o.put(ConfigKeys.CATALOG_FILE, catalog.toAbsolutePath().toString());
-        return o;
     }
 }
