@@ -17,7 +17,8 @@ record BenchEnvironment(String commit, int availableProcessors, String nprocComm
 
     static BenchEnvironment capture(Path home, Path dataDir, List<String> args) {
         String commit = run(home, "git", "rev-parse", "HEAD");
-        String porcelain = run(home, "git", "status", "--porcelain");
+        // Untracked files (results of earlier runs) change nothing that was built; only tracked changes mark it dirty.
+        String porcelain = run(home, "git", "status", "--porcelain", "--untracked-files=no");
         if (!commit.startsWith("unknown") && !porcelain.isEmpty()) {
             commit += "-dirty";
         }
