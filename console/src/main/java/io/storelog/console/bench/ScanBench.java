@@ -5,6 +5,7 @@ import io.storelog.config.catalog.CatalogGenerator;
 import io.storelog.config.catalog.CatalogItem;
 import io.storelog.config.catalog.ItemUnit;
 import io.storelog.console.UsageException;
+import io.storelog.console.bench.replicate.Latency;
 import io.storelog.console.bench.till.HeadlessTill;
 import io.storelog.node.StoreNode;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,34 +81,19 @@ public final class ScanBench implements Callable<Integer> {
         List<Double> ms;
         try (HeadlessTill till = HeadlessTill.start(run.base.resolve("chromium"));
                 StoreNode node = StoreNode.start(ConfigLoader.load(Optional.empty(), AppendBench.tillOverrides("till-1", run.base.resolve("till"), catalog)))) {
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (!node.ready()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the till node was not ready within 60 s");
-                }
-                Thread.sleep(20);
-            }
+            // A lone till (no store key) has recovered its log and imported its catalog when start returns.
             till.open("http://127.0.0.1:" + node.httpPort() + "/");
             ms = till.scan(items, warmUp, scans, perSale);
         }
-        List<Double> sorted = ms.stream().sorted().toList();
-        double p50 = percentile(sorted, 0.50);
-        double p99 = percentile(sorted, 0.99);
-        double max = sorted.get(sorted.size() - 1);
+        Histogram h = Latency.histogram();
+        ms.forEach(m -> Latency.record(h, Math.round(m * 1e6)));
+        double p99 = Latency.p(h, 99);
         report.section("Scan to cart (the page's performance.measure, Enter to line drawn)");
-        report.row("p50", String.format(Locale.ROOT, "%.1f ms", p50), Map.of("p50Millis", p50));
-        report.row("p99", String.format(Locale.ROOT, "%.1f ms", p99), Map.of("p99Millis", p99));
-        report.row("max", String.format(Locale.ROOT, "%.1f ms", max), Map.of("maxMillis", max));
+        report.row("scan to cart", Latency.text(h), Latency.values(h));
         report.row("load average", CpuMeter.loadAverage(), Map.of());
         boolean full = products >= TARGET_PRODUCTS && scans >= 100;
         report.target("scan to cart p99, 50,000 products", String.format(Locale.ROOT, "%.1f ms", p99),
                 String.format(Locale.ROOT, "< %.0f ms", TARGET_P99_MILLIS), full ? p99 < TARGET_P99_MILLIS : null,
                 full ? "" : "run with at least 50,000 products and 100 scans to judge");
-    }
-
-    /** Nearest-rank percentile of sorted values. */
-    static double percentile(List<Double> sorted, double q) {
-        int rank = (int) Math.ceil(sorted.size() * q);
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
     }
 }
