@@ -266,10 +266,7 @@ public final class ReplicateBench implements Callable<Integer> {
     private ClosedLoop.Result throughput(StoreCluster cluster, FsyncProbe.Result fsync) throws Exception {
         report.section(String.format(Locale.ROOT, "Aggregate durable bills: %d writers over %d nodes, BillService.submit, %d s after %.1f s warm-up",
                 writers, nodes, seconds, warmupSeconds()));
-        StoreNode[] byNode = new StoreNode[nodes];
-        for (int i = 0; i < nodes; i++) {
-            byNode[i] = cluster.node(i);
-        }
+        StoreNode[] byNode = cluster.nodes();
         List<StoreNode> all = List.of(byNode);
         AtomicReference<CpuMeter.Snapshot> cpu0 = new AtomicReference<>();
         AtomicReference<NodeMeters> meters0 = new AtomicReference<>();
@@ -300,10 +297,7 @@ public final class ReplicateBench implements Callable<Integer> {
     private void answerRun(StoreCluster cluster, FsyncProbe.Result fsync) throws Exception {
         report.section(String.format(Locale.ROOT, "Bill answer at a cashier's pace: %.0f bills/s over %d nodes (open loop), %d s",
                 answerRate, nodes, lagSeconds()));
-        StoreNode[] byNode = new StoreNode[nodes];
-        for (int i = 0; i < nodes; i++) {
-            byNode[i] = cluster.node(i);
-        }
+        StoreNode[] byNode = cluster.nodes();
         OpenLoop.Result r = OpenLoop.run(answerRate, TimeUnit.SECONDS.toNanos(lagSeconds()), nodes, n -> mix(6, n),
                 (n, request) -> byNode[n].bills().submit(request));
         cluster.awaitConverged(Duration.ofMinutes(2));
@@ -382,10 +376,7 @@ public final class ReplicateBench implements Callable<Integer> {
     private void lagRun(StoreCluster cluster, LagRecorder lag) throws Exception {
         report.section(String.format(Locale.ROOT, "Replication lag at a fixed offered load: %.0f bills/s over %d nodes (open loop), %d s",
                 lagRate, nodes, lagSeconds()));
-        StoreNode[] byNode = new StoreNode[nodes];
-        for (int i = 0; i < nodes; i++) {
-            byNode[i] = cluster.node(i);
-        }
+        StoreNode[] byNode = cluster.nodes();
         List<StoreNode> all = List.of(byNode);
         NodeMeters m0 = NodeMeters.of(all);
         CpuMeter.Snapshot c0 = CPU.snapshot();

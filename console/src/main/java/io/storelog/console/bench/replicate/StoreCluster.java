@@ -140,6 +140,15 @@ public final class StoreCluster implements AutoCloseable {
         return nodes[i];
     }
 
+    /** Every node by index, for a load spread over them; each must be running. */
+    public synchronized StoreNode[] nodes() {
+        StoreNode[] all = new StoreNode[nodes.length];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = node(i);
+        }
+        return all;
+    }
+
     public synchronized boolean running(int i) {
         return nodes[i] != null;
     }
