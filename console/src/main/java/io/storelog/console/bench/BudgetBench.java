@@ -12,7 +12,7 @@ import io.storelog.node.billing.BillRequest;
 import io.storelog.node.billing.LineRequest;
 import io.storelog.node.billing.TenderRequest;
 import io.storelog.node.service.budget.BudgetExhausted;
-import io.storelog.node.service.budget.BudgetKeys;
+import io.storelog.node.state.BudgetKeys;
 import io.storelog.protocol.TenderType;
 import java.nio.file.Path;
 import java.time.Duration;

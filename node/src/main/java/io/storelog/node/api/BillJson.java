@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.storelog.config.units.Decimals;
 import io.storelog.node.ErrorCode;
 import io.storelog.node.StoreLogException;
+import io.storelog.node.state.BudgetKeys;
 import io.storelog.node.billing.BillRequest;
 import io.storelog.node.billing.DiscountSpec;
 import io.storelog.node.billing.LineRequest;
@@ -250,7 +251,7 @@ final class BillJson {
             // Quantities of a SKU's budget are thousandths, the card cap minor units, as in GET /api/budgets.
             ObjectNode spends = o.putObject("budgets");
             b.getBudgetSpendsList().forEach(sp -> {
-                if (sp.getKey().startsWith("sku:")) {
+                if (BudgetKeys.isSku(sp.getKey())) {
                     spends.put(sp.getKey(), Json.qty(sp.getAmount()));
                 } else {
                     spends.put(sp.getKey(), sp.getAmount());

@@ -8,7 +8,7 @@ import io.storelog.node.StoreLogException;
 import io.storelog.node.StoreNode;
 import io.storelog.node.replication.PeerStatus;
 import io.storelog.node.service.budget.BudgetExhausted;
-import io.storelog.node.service.budget.BudgetKeys;
+import io.storelog.node.state.BudgetKeys;
 import io.storelog.node.state.BudgetView;
 import java.util.List;
 import java.util.Locale;

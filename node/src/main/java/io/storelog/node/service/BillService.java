@@ -14,6 +14,7 @@ import io.storelog.node.merge.MergedLog;
 import io.storelog.node.service.budget.BudgetExhausted;
 import io.storelog.node.service.budget.BudgetService;
 import io.storelog.node.state.BillSummary;
+import io.storelog.node.state.BudgetKeys;
 import io.storelog.node.state.StoreState;
 import io.storelog.protocol.BillCommitted;
 import io.storelog.protocol.BillRefunded;
@@ -233,7 +234,7 @@ public final class BillService {
         }
         // What a bill may still refund is a budget owned by its lane: another lane first asks that lane to
         // release the amount, so two lanes cut off from each other never both refund it in full.
-        String key = StoreState.refundKey(billId);
+        String key = BudgetKeys.refundKey(billId);
         long asked;
         try {
             asked = computeRefund(bill, billId, lines).getTotal();

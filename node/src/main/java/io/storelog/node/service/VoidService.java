@@ -5,6 +5,7 @@ import io.storelog.node.StoreLogException;
 import io.storelog.node.merge.MergedLog;
 import io.storelog.node.service.budget.BudgetService;
 import io.storelog.node.state.BillSummary;
+import io.storelog.node.state.BudgetKeys;
 import io.storelog.node.state.StoreState;
 import io.storelog.protocol.BillCommitted;
 import io.storelog.protocol.BillLine;
@@ -53,7 +54,7 @@ public final class VoidService {
             BillCommitted bill = log.read(summary.position()).getBill();
             // A void gives the whole bill back: it spends the bill's whole refund budget, which another
             // lane must first get from the bill's lane (see BudgetService), as for a refund.
-            String key = io.storelog.node.state.StoreState.refundKey(billId);
+            String key = BudgetKeys.refundKey(billId);
             java.util.Map<String, Long> needs = bill.getTotal() > 0 ? java.util.Map.of(key, bill.getTotal()) : java.util.Map.of();
             return budgets.ensure(needs, bill.getTill()).thenCompose(ok -> {
                 try {

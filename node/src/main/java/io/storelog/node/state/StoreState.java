@@ -269,7 +269,7 @@ public final class StoreState {
 
     private void applyRefund(String id, String origin, BillRefunded r) {
         // What a bill may still refund is a budget owned by its lane: every refund spends from its writer's share.
-        budgets.spend(refundKey(r.getBillId()), origin, r.getTotal());
+        budgets.spend(BudgetKeys.refundKey(r.getBillId()), origin, r.getTotal());
         for (RefundLine line : r.getLinesList()) {
             stock.add(line.getSku(), line.getQtyMilli());
         }
@@ -279,7 +279,7 @@ public final class StoreState {
 
     private void applyVoid(String origin, BillVoided v) {
         // A void gives the whole bill back, so it spends the bill's whole refund budget.
-        budgets.spend(refundKey(v.getBillId()), origin, v.getTotal());
+        budgets.spend(BudgetKeys.refundKey(v.getBillId()), origin, v.getTotal());
         for (RefundLine line : v.getLinesList()) {
             stock.add(line.getSku(), line.getQtyMilli());
         }
@@ -443,11 +443,6 @@ public final class StoreState {
         return read(() -> query.apply(shiftBook));
     }
 
-    /** The budget key of what can still be refunded of a bill. */
-    public static String refundKey(String billId) {
-        return "refund:" + billId;
-    }
-
     /**
      * A budget as folded here. A refund budget ({@code refund:<billId>}) includes the rights its bill
      * mints implicitly: the bill's total, held by the bill's origin.
@@ -455,8 +450,8 @@ public final class StoreState {
     public BudgetView budget(String key) {
         return read(() -> {
             java.util.TreeMap<String, long[]> holders = budgets.holders(key);
-            if (key.startsWith("refund:")) {
-                String billId = key.substring("refund:".length());
+            if (BudgetKeys.isRefund(key)) {
+                String billId = BudgetKeys.billOf(key);
                 BillSummary b = bills.byId(billId);
                 int colon = billId.lastIndexOf(':');
                 if (b != null && colon > 0) {
@@ -487,7 +482,7 @@ public final class StoreState {
 
     /** Keys of the stock budgets and the card cap (refund budgets are left out: one per refunded bill). */
     public List<String> budgetKeys() {
-        return read(() -> budgets.keySet().stream().filter(k -> !k.startsWith("refund:")).toList());
+        return read(() -> budgets.keySet().stream().filter(k -> !BudgetKeys.isRefund(k)).toList());
     }
 
     /** A digest of the whole state together with the version vector it reflects. */

@@ -137,7 +137,7 @@ class BudgetFoldTest {
         Entry bill = entry(seqs, LANES[0], Entry.newBuilder().setBill(BillCommitted.newBuilder().setTill("till-1")
                 .setNumber(1).setTotal(1000).addLines(BillLine.newBuilder().setSku("SOAP").setQtyMilli(1000))));
         String billId = LANES[0] + ":1";
-        String key = StoreState.refundKey(billId);
+        String key = BudgetKeys.refundKey(billId);
         Entry release = entry(seqs, LANES[0], Entry.newBuilder().setBudgetGrant(BudgetGrant.newBuilder().setKey(key)
                 .setFromHolder(LANES[0]).setToHolder(LANES[1]).setAmount(400)));
         Entry refund = entry(seqs, LANES[1], Entry.newBuilder().setRefund(BillRefunded.newBuilder().setBillId(billId).setTotal(400)));

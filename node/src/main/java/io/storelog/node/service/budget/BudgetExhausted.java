@@ -2,6 +2,7 @@ package io.storelog.node.service.budget;
 
 import io.storelog.node.ErrorCode;
 import io.storelog.node.StoreLogException;
+import io.storelog.node.state.BudgetKeys;
 
 /**
  * A sale, refund or change of total refused because this lane's share of a budget does not cover it

@@ -6,6 +6,7 @@ import io.storelog.node.ErrorCode;
 import io.storelog.node.StoreLogException;
 import io.storelog.node.merge.MergedLog;
 import io.storelog.node.replication.Replicator;
+import io.storelog.node.state.BudgetKeys;
 import io.storelog.node.state.BudgetView;
 import io.storelog.node.state.StoreState;
 import io.storelog.protocol.BillCommitted;

@@ -7,6 +7,7 @@ import io.storelog.node.merge.MergedLog;
 import io.storelog.node.replication.PeerRequestException;
 import io.storelog.node.replication.PeerStatus;
 import io.storelog.node.replication.Replicator;
+import io.storelog.node.state.BudgetKeys;
 import io.storelog.node.state.BudgetView;
 import io.storelog.node.state.StoreState;
 import io.storelog.protocol.BudgetGrant;

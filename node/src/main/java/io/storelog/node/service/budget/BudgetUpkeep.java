@@ -2,6 +2,7 @@ package io.storelog.node.service.budget;
 
 import io.storelog.node.replication.PeerStatus;
 import io.storelog.node.replication.Replicator;
+import io.storelog.node.state.BudgetKeys;
 import io.storelog.node.state.BudgetView;
 import io.storelog.node.state.StoreState;
 import java.util.Collection;

@@ -1,8 +1,9 @@
 package io.storelog.node.service.budget;
 
-import static io.storelog.node.service.budget.BudgetKeys.formatMilli;
+import static io.storelog.node.state.BudgetKeys.formatMilli;
 
 import io.storelog.node.merge.MergedLog;
+import io.storelog.node.state.BudgetKeys;
 import io.storelog.node.state.StoreState;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.storelog.node.state.BudgetKeys;
 import io.storelog.node.testing.ApiClient;
 import io.storelog.node.testing.ApiClient.Response;
 import io.storelog.node.testing.cluster.TestCluster;
@@ -217,7 +218,7 @@ class BudgetTest {
             Response v = c.api(1).post("/api/bills/" + id + "/void", ApiClient.object().put("reason", "wrong customer"));
             assertThat(v.status()).as("%s", v).isEqualTo(201);
             c.awaitConverged(Duration.ofSeconds(15));
-            assertThat(c.node(2).state().budget(io.storelog.node.state.StoreState.refundKey(id)).remaining()).isZero();
+            assertThat(c.node(2).state().budget(BudgetKeys.refundKey(id)).remaining()).isZero();
 
             c.isolate(0);
             await().atMost(Duration.ofSeconds(15)).until(() -> !c.node(0).replicator().orElseThrow().anyPeerConnected());

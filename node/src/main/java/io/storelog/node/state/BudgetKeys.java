@@ -1,4 +1,4 @@
-package io.storelog.node.service.budget;
+package io.storelog.node.state;
 
 import java.math.BigDecimal;
 
@@ -17,6 +17,11 @@ public final class BudgetKeys {
     /** The key of a SKU's stock budget. */
     public static String skuKey(String sku) {
         return SKU_PREFIX + sku;
+    }
+
+    /** The key of what can still be refunded of bill {@code billId}. */
+    public static String refundKey(String billId) {
+        return REFUND_PREFIX + billId;
     }
 
     /** Whether {@code key} is a stock budget. */
