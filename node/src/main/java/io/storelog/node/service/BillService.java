@@ -125,7 +125,7 @@ public final class BillService {
             // append lock, on the bill as priced now; the bill itself is priced again at its own stamp.
             long now = System.currentTimeMillis();
             BillCommitted.Builder provisional = check == BillCheck.NONE && !budgets.anyLimits() ? null
-                    : pricer.price(bySku, new CatalogProducts(state, now), state.promotions(), now).setTill(till).setCurrency(currency);
+                    : priceAt(bySku, now);
             String approver = check == BillCheck.NONE ? "" : check.approve(provisional);
             appendBill(request, bySku, approver, provisional, 0).whenComplete((appended, failure) -> {
                 if (appended != null) {
@@ -172,8 +172,7 @@ public final class BillService {
                     // The sale instant is the entry's own clock stamp, the same instant that fixes its business
                     // day, so prices and promotions are those in effect when the bill is written.
                     long at = stamp.getWallMs();
-                    BillCommitted.Builder priced = pricer.price(bySku, new CatalogProducts(state, at), state.promotions(), at)
-                            .setTill(till).setCurrency(currency).setCatalogVersion(state.catalogVersion()).setApprover(approver);
+                    BillCommitted.Builder priced = priceAt(bySku, at).setCatalogVersion(state.catalogVersion()).setApprover(approver);
                     budgets.markOffline(priced, offline);
                     Map<String, Long> needs = budgets.needsOf(priced);
                     budgets.take(seq, needs);
@@ -196,11 +195,16 @@ public final class BillService {
                 // Without a provisional pricing the limit arrived meanwhile: price now to know what to ask for.
                 long now = System.currentTimeMillis();
                 BillCommitted.Builder again = provisional != null ? provisional
-                        : pricer.price(bySku, new CatalogProducts(state, now), state.promotions(), now).setTill(till).setCurrency(currency);
+                        : priceAt(bySku, now);
                 return appendBill(request, bySku, approver, again, attempt + 1);
             }
             return CompletableFuture.<MergedLog.Appended>failedFuture(e);
         }).thenCompose(f -> f);
+    }
+
+    /** The bill priced with the catalog, prices and promotions in effect at {@code at} (epoch ms). */
+    private BillCommitted.Builder priceAt(BillRequest bySku, long at) {
+        return pricer.price(bySku, new CatalogProducts(state, at), state.promotions(), at).setTill(till).setCurrency(currency);
     }
 
     /** Refunds some lines of a bill (all that is left when {@code lines} is empty); completes when durable. */
