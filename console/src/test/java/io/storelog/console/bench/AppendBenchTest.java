@@ -28,12 +28,9 @@ class AppendBenchTest {
 
         assertThat(StoreLogCli.execute(args)).isZero();
 
-        List<Path> files;
-        try (Stream<Path> s = Files.list(out)) {
-            files = s.sorted().toList();
-        }
+        List<Path> files = BenchResultsFiles.list(out);
         assertThat(files).hasSize(2);
-        Path txt = files.stream().filter(p -> p.toString().endsWith(".txt")).findFirst().orElseThrow();
+        Path txt = BenchResultsFiles.endingWith(files, ".txt");
         assertThat(txt.getFileName().toString()).matches("append-\\d{8}T\\d{6}Z\\.txt");
         assertThat(files.stream().anyMatch(p -> p.toString().endsWith(".json"))).isTrue();
         String text = Files.readString(txt);

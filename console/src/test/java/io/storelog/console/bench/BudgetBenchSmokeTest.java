@@ -6,8 +6,6 @@ import io.storelog.console.StoreLogCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,29 +24,20 @@ class BudgetBenchSmokeTest {
 
         assertThat(StoreLogCli.execute(args)).isZero();
 
-        List<Path> files;
-        try (Stream<Path> s = Files.list(out)) {
-            files = s.sorted().toList();
-        }
-        Path txt = files.stream().filter(p -> p.toString().endsWith(".txt")).findFirst().orElseThrow();
+        List<Path> files = BenchResultsFiles.list(out);
+        Path txt = BenchResultsFiles.endingWith(files, ".txt");
         assertThat(txt.getFileName().toString()).matches("budgets-\\d{8}T\\d{6}Z\\.txt");
         String text = Files.readString(txt);
         assertThat(text).containsPattern("git commit\\s+([0-9a-f]{40}(-dirty)?|unknown.*)\\n");
         assertThat(text).containsPattern("filesystem\\s+\\S+ on \\S+");
         assertThat(text).contains("command                            storelog " + String.join(" ", args));
-        assertThat(figure(text, "no transfer \\(share covers it\\)\\s+p50\\s+([\\d.]+) ms")).isPositive();
-        assertThat(figure(text, "with a transfer from a peer\\s+p50\\s+([\\d.]+) ms")).isPositive();
-        assertThat(figure(text, "with a transfer from a peer[^\\n]*\\(n=([\\d,]+)\\)")).isEqualTo(5);
-        assertThat(figure(text, "limited-item sales/s\\s+([\\d,]+)")).isPositive();
-        assertThat(figure(text, "\\(([\\d,]+) sales, 0 failed\\)")).isPositive();
+        assertThat(BenchResultsFiles.figure(text, "no transfer \\(share covers it\\)\\s+p50\\s+([\\d.]+) ms")).isPositive();
+        assertThat(BenchResultsFiles.figure(text, "with a transfer from a peer\\s+p50\\s+([\\d.]+) ms")).isPositive();
+        assertThat(BenchResultsFiles.figure(text, "with a transfer from a peer[^\\n]*\\(n=([\\d,]+)\\)")).isEqualTo(5);
+        assertThat(BenchResultsFiles.figure(text, "limited-item sales/s\\s+([\\d,]+)")).isPositive();
+        assertThat(BenchResultsFiles.figure(text, "\\(([\\d,]+) sales, 0 failed\\)")).isPositive();
         try (Stream<Path> s = Files.list(data)) {
             assertThat(s.toList()).isEmpty();
         }
-    }
-
-    private static double figure(String text, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        assertThat(m.find()).as("%s in the results file", regex).isTrue();
-        return Double.parseDouble(m.group(1).replace(",", ""));
     }
 }

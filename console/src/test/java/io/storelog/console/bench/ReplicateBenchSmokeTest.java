@@ -6,8 +6,6 @@ import io.storelog.console.StoreLogCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,11 +24,8 @@ class ReplicateBenchSmokeTest {
 
         assertThat(StoreLogCli.execute(args)).isZero();
 
-        List<Path> files;
-        try (Stream<Path> s = Files.list(out)) {
-            files = s.sorted().toList();
-        }
-        Path txt = files.stream().filter(p -> p.toString().endsWith(".txt")).findFirst().orElseThrow();
+        List<Path> files = BenchResultsFiles.list(out);
+        Path txt = BenchResultsFiles.endingWith(files, ".txt");
         assertThat(txt.getFileName().toString()).matches("replicate-\\d{8}T\\d{6}Z\\.txt");
         assertThat(files.stream().anyMatch(p -> p.toString().endsWith(".json"))).isTrue();
         String text = Files.readString(txt);
@@ -40,28 +35,22 @@ class ReplicateBenchSmokeTest {
         assertThat(text).containsPattern("filesystem\\s+\\S+ on \\S+");
         assertThat(text).contains("command                            storelog " + String.join(" ", args));
 
-        assertThat(figure(text, "durable bills/s\\s+([\\d,]+)")).as("aggregate bills/s").isPositive();
-        assertThat(figure(text, "bill answer latency\\s+p50\\s+([\\d.]+) ms")).as("bill p50").isPositive();
-        assertThat(figure(text, "Raw fsync[^\\n]*\\n\\s+latency\\s+p50\\s+([\\d.]+) ms")).as("fsync p50").isPositive();
-        assertThat(figure(text, "bill p99 / raw fsync p99\\s+([\\d.]+)")).as("p99 ratio").isPositive();
-        assertThat(figure(text, "cashier's pace[^\\n]*\\n\\s+offered\\s+[\\d,]+ bills in [\\d.]+ s = [\\d,]+ bills/s; ([\\d,]+) answered"))
+        assertThat(BenchResultsFiles.figure(text, "durable bills/s\\s+([\\d,]+)")).as("aggregate bills/s").isPositive();
+        assertThat(BenchResultsFiles.figure(text, "bill answer latency\\s+p50\\s+([\\d.]+) ms")).as("bill p50").isPositive();
+        assertThat(BenchResultsFiles.figure(text, "Raw fsync[^\\n]*\\n\\s+latency\\s+p50\\s+([\\d.]+) ms")).as("fsync p50").isPositive();
+        assertThat(BenchResultsFiles.figure(text, "bill p99 / raw fsync p99\\s+([\\d.]+)")).as("p99 ratio").isPositive();
+        assertThat(BenchResultsFiles.figure(text, "cashier's pace[^\\n]*\\n\\s+offered\\s+[\\d,]+ bills in [\\d.]+ s = [\\d,]+ bills/s; ([\\d,]+) answered"))
                 .as("bills answered at a cashier's pace").isPositive();
         assertThat(text).containsPattern("(PASS|FAIL)  bill answer p99 <= 3 x raw fsync p99");
-        assertThat(figure(text, "lag to EVERY other node\\s+p50\\s+([\\d.]+) ms")).as("lag p50").isNotNegative();
-        assertThat(figure(text, "lag to EVERY other node[^\\n]*\\(n=([\\d,]+)\\)")).as("lag samples").isPositive();
-        assertThat(figure(text, "catch-up\\s+([\\d,]+) missing entries")).as("entries caught up").isEqualTo(2000);
-        assertThat(figure(text, "missing entries in [\\d.]+ s = ([\\d,]+) entries/s")).as("catch-up rate").isPositive();
-        assertThat(figure(text, "cut off: durable bills/s\\s+([\\d,]+)")).as("cut-off bills/s").isPositive();
+        assertThat(BenchResultsFiles.figure(text, "lag to EVERY other node\\s+p50\\s+([\\d.]+) ms")).as("lag p50").isNotNegative();
+        assertThat(BenchResultsFiles.figure(text, "lag to EVERY other node[^\\n]*\\(n=([\\d,]+)\\)")).as("lag samples").isPositive();
+        assertThat(BenchResultsFiles.figure(text, "catch-up\\s+([\\d,]+) missing entries")).as("entries caught up").isEqualTo(2000);
+        assertThat(BenchResultsFiles.figure(text, "missing entries in [\\d.]+ s = ([\\d,]+) entries/s")).as("catch-up rate").isPositive();
+        assertThat(BenchResultsFiles.figure(text, "cut off: durable bills/s\\s+([\\d,]+)")).as("cut-off bills/s").isPositive();
         assertThat(text).contains("== Targets").contains("PASS  a cut-off StoreLog lane keeps billing");
         // The benchmark cleans up after itself on the disk under test.
         try (Stream<Path> s = Files.list(data)) {
             assertThat(s.toList()).isEmpty();
         }
-    }
-
-    private static double figure(String text, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        assertThat(m.find()).as("%s in the results file", regex).isTrue();
-        return Double.parseDouble(m.group(1).replace(",", ""));
     }
 }

@@ -7,7 +7,6 @@ import io.storelog.console.StoreLogCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,11 +24,8 @@ class ScanBenchSmokeTest {
 
         assertThat(StoreLogCli.execute(args)).isZero();
 
-        List<Path> files;
-        try (Stream<Path> s = Files.list(out)) {
-            files = s.sorted().toList();
-        }
-        Path txt = files.stream().filter(p -> p.toString().endsWith(".txt")).findFirst().orElseThrow();
+        List<Path> files = BenchResultsFiles.list(out);
+        Path txt = BenchResultsFiles.endingWith(files, ".txt");
         assertThat(txt.getFileName().toString()).matches("scan-\\d{8}T\\d{6}Z\\.txt");
         String text = Files.readString(txt);
         assertThat(text).containsPattern("git commit\\s+\\S+").containsPattern("nproc\\s+Runtime.availableProcessors=\\d+")
@@ -37,7 +33,7 @@ class ScanBenchSmokeTest {
                 .contains("command                            storelog " + String.join(" ", args))
                 .containsPattern("scan to cart\\s+p50\\s+\\d+\\.\\d+ ms\\s+p99\\s+\\d+\\.\\d+ ms\\s+p999\\s+[\\d.]+ ms\\s+max\\s+[\\d.]+ ms\\s+\\(n=12\\)")
                 .contains("N/A   scan to cart p99, 50,000 products");
-        assertThat(Files.readString(files.stream().filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow()))
+        assertThat(Files.readString(BenchResultsFiles.endingWith(files, ".json")))
                 .contains("\"p99Ms\"");
     }
 }
