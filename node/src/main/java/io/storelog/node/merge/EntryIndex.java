@@ -12,6 +12,8 @@ import java.util.Map;
 public final class EntryIndex {
     private final Map<String, Positions> byOrigin = new HashMap<>();
     private long entries;
+    /** {@link #versionVector()} until the next change: asked for on every ack and pump, changed far less often. */
+    private VersionVector vector;
 
     /** Records that (origin, seq) sits at {@code position}; seq must be the next of its origin. */
     public synchronized void add(String origin, long seq, long position) {
@@ -21,6 +23,7 @@ public final class EntryIndex {
         }
         p.add(position);
         entries++;
+        vector = null;
     }
 
     /** Log position of (origin, seq), or -1 when not held. */
@@ -45,9 +48,12 @@ public final class EntryIndex {
 
     /** A snapshot of what is held. */
     public synchronized VersionVector versionVector() {
-        Map<String, Long> m = new HashMap<>();
-        byOrigin.forEach((o, p) -> m.put(o, (long) p.size));
-        return VersionVector.of(m);
+        if (vector == null) {
+            Map<String, Long> m = new HashMap<>();
+            byOrigin.forEach((o, p) -> m.put(o, (long) p.size));
+            vector = VersionVector.of(m);
+        }
+        return vector;
     }
 
     /** Position of an entry held through a peer's snapshot only: in the fold, not on this node's disk. */
@@ -59,6 +65,7 @@ public final class EntryIndex {
             byOrigin.clear();
             byOrigin.putAll(other.byOrigin);
             entries = other.entries;
+            vector = null;
         }
     }
 
@@ -92,6 +99,7 @@ public final class EntryIndex {
     public synchronized void clear() {
         byOrigin.clear();
         entries = 0;
+        vector = null;
     }
 
     /** Writes every origin's positions (for a snapshot). */
@@ -120,6 +128,7 @@ public final class EntryIndex {
             byOrigin.put(origin, p);
             entries += size;
         }
+        vector = null;
     }
 
     private static final class Positions {

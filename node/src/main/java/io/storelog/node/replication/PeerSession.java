@@ -79,6 +79,7 @@ final class PeerSession {
      */
     boolean pump(String ownOrigin, VersionVector mine, Map<String, Long> frozen, EntrySource source, long budgetBytes) {
         long sent = 0;
+        boolean wrote = false;
         boolean progress = true;
         while (progress && channel.isActive()) {
             progress = false;
@@ -94,7 +95,9 @@ final class PeerSession {
                     continue;
                 }
                 if (!channel.isWritable() || sent >= budgetBytes) {
-                    channel.flush();
+                    if (wrote) {
+                        channel.flush();
+                    }
                     return true;
                 }
                 Entries.Builder batch = Entries.newBuilder();
@@ -122,10 +125,15 @@ final class PeerSession {
                 metrics.bytesSent.increment(bytes);
                 metrics.batchesSent.increment();
                 sent += bytes;
+                wrote = true;
                 progress = true;
             }
         }
-        channel.flush();
+        // A flush from this thread is a task for the link's event loop, and most pumps find nothing to send
+        // (in a full mesh every peer gets each origin from the origin itself): flush only what was written.
+        if (wrote) {
+            channel.flush();
+        }
         return false;
     }
 

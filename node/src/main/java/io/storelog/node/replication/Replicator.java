@@ -508,9 +508,14 @@ public final class Replicator implements AutoCloseable {
             }
             case ENTRIES -> receive(session, msg);
             case ACK -> {
-                session.onAck(Vectors.fromProto(msg.getAck().getHeld()));
+                VersionVector held = Vectors.fromProto(msg.getAck().getHeld());
+                session.onAck(held);
                 checkWaiters();
-                reassignWants();
+                // An ack can move a source only when it shows entries this node lacks of an origin whose own
+                // node is not linked here (a relay); in a full mesh it cannot, and acks come for every batch.
+                if (offersRelayedEntries(held)) {
+                    reassignWants();
+                }
                 pump(session);
             }
             case WANT -> {
@@ -645,6 +650,29 @@ public final class Replicator implements AutoCloseable {
                 send(s, PeerMessage.newBuilder().setWant(io.storelog.protocol.Want.newBuilder().addAllOrigins(want)).build());
             }
         });
+    }
+
+    /** Whether {@code held} has entries this node lacks of an origin (not frozen) whose own node has no link here. */
+    private boolean offersRelayedEntries(VersionVector held) {
+        Map<String, Long> frozen = frozenOrigins.get();
+        VersionVector mine = log.versionVector();
+        for (Map.Entry<String, Long> e : held.asMap().entrySet()) {
+            String o = e.getKey();
+            if (o.equals(log.origin()) || frozen.containsKey(o) || e.getValue() <= mine.get(o)) {
+                continue;
+            }
+            boolean linked = false;
+            for (PeerSession s : sessions.values()) {
+                if (s.peer.incarnation().equals(o)) {
+                    linked = true;
+                    break;
+                }
+            }
+            if (!linked) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void receive(PeerSession session, PeerMessage msg) {
