@@ -77,7 +77,13 @@ public final class Replicator implements AutoCloseable {
     private final Supplier<Map<String, Long>> frozenOrigins;
     private final ScheduledExecutorService thread;
     private final EventLoopGroup group;
-    private final RecentEntries recent = new RecentEntries(16_384);
+    /**
+     * A fresh append is pushed within milliseconds, so a second's worth covers it. Kept small on purpose: an entry
+     * held here outlives a young collection and gets copied, then promoted, then collected as old garbage; with
+     * 16,384 entries of ~1.6 KB per node that churn made the young pauses of an 8-node JVM tens of ms long.
+     * A peer further behind is sent from the log (page cache), as catch-up always is.
+     */
+    private final RecentEntries recent = new RecentEntries(1_024);
     private final PeerRequests requests;
     private final BaseTransfer bases;
     /** TLS for peer links when {@code peer.tls} is on, else null. */
