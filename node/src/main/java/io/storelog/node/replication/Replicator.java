@@ -707,13 +707,17 @@ public final class Replicator implements AutoCloseable {
             metrics.conflicts.increment(offer.conflicts().size());
             conflictSink.accept(offer.conflicts());
         }
-        offer.durable().whenComplete((ok, failure) -> thread.execute(() -> {
-            // Entries of one origin come over one link; they may complete what another peer announced.
-            checkCaughtUp();
+        offer.durable().whenComplete((ok, failure) -> {
+            // Sent by the thread that made the batch durable (a link takes writes from any thread): the peer's
+            // cashier waits for this ack, and a hop through the replication thread first cost a wake-up per batch.
             if (failure == null && session.channel.isActive()) {
                 send(session, PeerMessage.newBuilder().setAck(Ack.newBuilder().setHeld(Vectors.toProto(log.versionVector()))).build());
             }
-        }));
+            if (!caughtUp) {
+                // Entries of one origin come over one link; they may complete what another peer announced.
+                thread.execute(this::checkCaughtUp);
+            }
+        });
     }
 
     private java.util.function.Consumer<List<MergedLog.Conflict>> conflictSink = c -> { };
