@@ -74,7 +74,7 @@ public final class ReplicateBench implements Callable<Integer> {
     int writers;
     @Option(names = "--seconds", defaultValue = "10", description = "measured seconds of the throughput run (default ${DEFAULT-VALUE})")
     int seconds;
-    @Option(names = "--warmup", description = "warm-up seconds before each throughput run, not measured (default: min(5, --seconds))")
+    @Option(names = "--warmup", description = "warm-up seconds before each throughput run, not measured (default: min(20, 2 x --seconds))")
     Double warmup;
     @Option(names = "--lag-rate", defaultValue = "1000", description = "offered bills/s across all nodes in the lag run (default ${DEFAULT-VALUE})")
     double lagRate;
@@ -156,7 +156,9 @@ public final class ReplicateBench implements Callable<Integer> {
     }
 
     private double warmupSeconds() {
-        return warmup != null ? warmup : Math.min(5, seconds);
+        // Eight nodes' code paths keep the JIT compilers busy for about 20 s: a 5 s warm-up left ~10 s of
+        // compilation inside a 10 s window (bench/results/replicate-20261128T023229Z.txt), measuring the compiler.
+        return warmup != null ? warmup : Math.min(20, 2.0 * seconds);
     }
 
     private int lagSeconds() {
