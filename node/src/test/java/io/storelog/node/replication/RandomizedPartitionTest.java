@@ -12,6 +12,7 @@ import io.storelog.node.state.BillSummary;
 import io.storelog.node.testing.ApiClient;
 import io.storelog.node.testing.TestNodes;
 import io.storelog.node.testing.cluster.ClusterBills;
+import io.storelog.node.testing.cluster.RandomFaults;
 import io.storelog.node.testing.cluster.TestCluster;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
@@ -111,13 +111,10 @@ class RandomizedPartitionTest {
         final Path dir;
         final Map<String, Cart> carts = new ConcurrentHashMap<>();
         final AtomicInteger inFlight = new AtomicInteger();
-        final AtomicInteger faults = new AtomicInteger();
-        final AtomicInteger faultsInFlight = new AtomicInteger();
         final AtomicLong acked = new AtomicLong();
         final AtomicLong failedAttempts = new AtomicLong();
         final AtomicLong timedOut = new AtomicLong();
         final AtomicLong httpAttempts = new AtomicLong();
-        final Map<String, AtomicInteger> faultKinds = new ConcurrentHashMap<>();
         final Map<String, Long> receipts = new TreeMap<>();
         volatile boolean stop;
 
@@ -148,7 +145,8 @@ class RandomizedPartitionTest {
                     clients.add(t);
                 }
                 clients.forEach(Thread::start);
-                faults(c, new Random(seed));
+                RandomFaults faults = new RandomFaults(c, new Random(seed), inFlight::get);
+                faults.run(CHAOS);
                 stop = true;
                 long answeredDuringFaults = acked.get();
                 for (Thread t : clients) {
@@ -175,7 +173,7 @@ class RandomizedPartitionTest {
                 System.out.printf("RandomizedPartitionTest seed %d: %d carts, %d answered during the faults, %d attempts failed, "
                                 + "%d timed out, %d retried, %d via HTTP; %d faults (%s), %d while bills were in flight; %.1f s%n",
                         seed, carts.size(), answeredDuringFaults, failedAttempts.get(), timedOut.get(), unknownAtEnd,
-                        httpAttempts.get(), faults.get(), new TreeMap<>(faultKinds), faultsInFlight.get(),
+                        httpAttempts.get(), faults.faults(), faults.kinds(), faults.faultsInFlight(),
                         (System.nanoTime() - started) / 1e9);
                 List<String> hung = carts.values().stream().filter(cart -> cart.unanswered != null && !cart.unanswered.isDone())
                         .map(cart -> cart.clientBillId + " on " + cart.unansweredOn).toList();
@@ -183,7 +181,7 @@ class RandomizedPartitionTest {
                     assertThat(answeredDuringFaults).as("bills answered during the faults (a run that billed nothing tested nothing)")
                             .isGreaterThanOrEqualTo(200);
                     assertThat(hung).as("submits that never completed, not even with an error").isEmpty();
-                    check(c);
+                    check(c, faults);
                 });
             }
         }
@@ -282,70 +280,10 @@ class RandomizedPartitionTest {
             return o;
         }
 
-        // ---- faults ----
-
-        private void faults(TestCluster c, Random rnd) {
-            long end = System.nanoTime() + CHAOS.toNanos();
-            while (System.nanoTime() < end) {
-                int i = rnd.nextInt(NODES);
-                int j = (i + 1 + rnd.nextInt(NODES - 1)) % NODES;
-                int roll = rnd.nextInt(100);
-                String kind;
-                boolean hitsBills = inFlight.get() > 0;
-                if (roll < 18) {
-                    c.partition(i, j);
-                    kind = "partition";
-                } else if (roll < 25) {
-                    c.silence(i, j);
-                    kind = "silence";
-                } else if (roll < 40) {
-                    c.heal(i, j);
-                    kind = "heal";
-                } else if (roll < 47) {
-                    c.isolate(i);
-                    kind = "isolate";
-                } else if (roll < 55) {
-                    c.healAll();
-                    kind = "heal-all";
-                } else if (roll < 68) {
-                    if (c.running().size() <= 2 || !c.isRunning(i)) {
-                        continue;
-                    }
-                    c.stop(i);
-                    kind = "stop";
-                } else if (roll < 81) {
-                    if (c.running().size() <= 2 || !c.isRunning(i)) {
-                        continue;
-                    }
-                    c.kill(i);
-                    kind = "kill";
-                } else {
-                    List<Integer> down = new ArrayList<>();
-                    for (int k = 0; k < NODES; k++) {
-                        if (!c.isRunning(k)) {
-                            down.add(k);
-                        }
-                    }
-                    if (down.isEmpty()) {
-                        continue;
-                    }
-                    c.start(down.get(rnd.nextInt(down.size())));
-                    kind = "restart";
-                }
-                faults.incrementAndGet();
-                faultKinds.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
-                if (hitsBills && !kind.startsWith("heal") && !kind.equals("restart")) {
-                    faultsInFlight.incrementAndGet();
-                }
-                // A random pause between faults (the schedule's rhythm, not a wait for a condition).
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50 + rnd.nextInt(350)));
-            }
-        }
-
         // ---- the checks ----
 
-        private void check(TestCluster c) {
-            assertThat(faultsInFlight.get()).as("faults that struck while bills were in flight").isGreaterThanOrEqualTo(5);
+        private void check(TestCluster c, RandomFaults faults) {
+            assertThat(faults.faultsInFlight()).as("faults that struck while bills were in flight").isGreaterThanOrEqualTo(5);
             for (int i = 0; i < NODES; i++) {
                 StoreNode node = c.node(i);
                 String where = c.name(i) + " (seed " + seed + ")";

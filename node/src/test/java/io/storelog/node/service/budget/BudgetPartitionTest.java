@@ -11,6 +11,7 @@ import io.storelog.node.service.BillOutcome;
 import io.storelog.node.state.BillSummary;
 import io.storelog.node.state.BudgetView;
 import io.storelog.node.testing.ApiClient;
+import io.storelog.node.testing.cluster.RandomFaults;
 import io.storelog.node.testing.cluster.TestCluster;
 import io.storelog.protocol.BudgetSpend;
 import io.storelog.protocol.Entry;
@@ -26,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
@@ -94,6 +94,8 @@ class BudgetPartitionTest {
         final Map<String, Integer> ackedOn = new ConcurrentHashMap<>();
         final AtomicInteger refused = new AtomicInteger();
         final AtomicInteger failed = new AtomicInteger();
+        /** Sales sent and not yet answered: the fault schedule counts the faults that strike while some are. */
+        final AtomicInteger inFlight = new AtomicInteger();
         volatile boolean stop;
 
         Run(long seed, Path dir) {
@@ -127,7 +129,8 @@ class BudgetPartitionTest {
                     clients.add(t);
                 }
                 clients.forEach(Thread::start);
-                faults(c, new Random(seed));
+                RandomFaults faults = new RandomFaults(c, new Random(seed), inFlight::get);
+                faults.run(CHAOS);
                 stop = true;
                 for (Thread t : clients) {
                     t.join(30_000);
@@ -141,9 +144,10 @@ class BudgetPartitionTest {
                 }
                 c.awaitLinked(Duration.ofSeconds(20));
                 c.awaitConverged(Duration.ofSeconds(30));
-                System.out.printf("BudgetPartitionTest seed %d: %d sales answered 201, %d refused 409, %d failed otherwise; %.1f s%n",
-                        seed, acked.size(), refused.get(), failed.get(), (System.nanoTime() - started) / 1e9);
-                c.verify(() -> check(c));
+                System.out.printf("BudgetPartitionTest seed %d: %d sales answered 201, %d refused 409, %d failed otherwise; "
+                                + "%d faults (%s), %d while sales were in flight; %.1f s%n", seed, acked.size(), refused.get(),
+                        failed.get(), faults.faults(), faults.kinds(), faults.faultsInFlight(), (System.nanoTime() - started) / 1e9);
+                c.verify(() -> check(c, faults));
             }
         }
 
@@ -168,7 +172,8 @@ class BudgetPartitionTest {
                                     List.of(new TenderRequest(TenderType.CASH, null, null, null)), null, "test")
                             : new BillRequest(id, List.of(new LineRequest("SOAP", 1000, null)), null,
                                     List.of(new TenderRequest(TenderType.CARD, null, "AUTH-" + id, null, true)), null, "test");
-                    burst.put(id, node.bills().submit(bill));
+                    inFlight.incrementAndGet();
+                    burst.put(id, node.bills().submit(bill).whenComplete((o, t) -> inFlight.decrementAndGet()));
                 }
                 burst.forEach((id, f) -> {
                     try {
@@ -190,42 +195,9 @@ class BudgetPartitionTest {
             }
         }
 
-        private void faults(TestCluster c, Random rnd) {
-            long end = System.nanoTime() + CHAOS.toNanos();
-            while (System.nanoTime() < end) {
-                int i = rnd.nextInt(NODES);
-                int j = (i + 1 + rnd.nextInt(NODES - 1)) % NODES;
-                int roll = rnd.nextInt(100);
-                if (roll < 25) {
-                    c.partition(i, j);
-                } else if (roll < 40) {
-                    c.isolate(i);
-                } else if (roll < 55) {
-                    c.heal(i, j);
-                } else if (roll < 65) {
-                    c.healAll();
-                } else if (roll < 75) {
-                    if (c.running().size() > 2 && c.isRunning(i)) {
-                        c.stop(i);
-                    }
-                } else if (roll < 82) {
-                    if (c.running().size() > 2 && c.isRunning(i)) {
-                        c.kill(i);
-                    }
-                } else {
-                    for (int k = 0; k < NODES; k++) {
-                        if (!c.isRunning(k)) {
-                            c.start(k);
-                            break;
-                        }
-                    }
-                }
-                // The schedule's rhythm, not a wait for a condition.
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100 + rnd.nextInt(300)));
-            }
-        }
-
-        private void check(TestCluster c) {
+        private void check(TestCluster c, RandomFaults faults) {
+            assertThat(faults.faultsInFlight()).as("faults that struck while sales were in flight (a run without any tested nothing)")
+                    .isGreaterThanOrEqualTo(3);
             assertThat(acked).as("sales answered 201 (a run that sold nothing tested nothing)").hasSizeGreaterThan(10);
             assertThat(refused.get()).as("sales refused for want of budget (a run that never hit a limit tested nothing)")
                     .isPositive();
