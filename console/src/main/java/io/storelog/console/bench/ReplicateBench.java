@@ -300,8 +300,13 @@ public final class ReplicateBench implements Callable<Integer> {
         report.section(String.format(Locale.ROOT, "Bill answer at a cashier's pace: %.0f bills/s over %d nodes (open loop), %d s",
                 answerRate, nodes, lagSeconds()));
         StoreNode[] byNode = cluster.nodes();
+        List<StoreNode> all = List.of(byNode);
+        NodeMeters m0 = NodeMeters.of(all);
+        CpuMeter.Snapshot c0 = CPU.snapshot();
         OpenLoop.Result r = OpenLoop.run(answerRate, TimeUnit.SECONDS.toNanos(lagSeconds()), nodes, n -> mix(6, n),
                 (n, request) -> byNode[n].bills().submit(request));
+        CpuMeter.Usage u = CpuMeter.between(c0, CPU.snapshot());
+        NodeMeters m = NodeMeters.of(all).since(m0);
         cluster.awaitConverged(Duration.ofMinutes(2));
         report.row("offered", String.format(Locale.ROOT, "%,d bills in %.2f s = %,.0f bills/s; %,d answered, %d errors",
                 r.offered(), r.seconds(), r.offeredPerSecond(), r.answered(), r.errors()),
@@ -309,6 +314,8 @@ public final class ReplicateBench implements Callable<Integer> {
         report.row("bill answer latency (from due time)", Latency.text(r.answerLatency()), Latency.values(r.answerLatency()));
         report.row("answers singleLane", String.format(Locale.ROOT, "%,d of %,d", r.singleLane(), r.answered()),
                 Map.of("singleLane", r.singleLane()));
+        // The answer is the local fsync, the push, a peer's fsync and its ack: these rows show each part's share.
+        diagnostics(u, m, r.answered());
         double p99 = Latency.p(r.answerLatency(), 99);
         double fsyncP99 = Latency.p(fsync.latency(), 99);
         double ratio = p99 / fsyncP99;
