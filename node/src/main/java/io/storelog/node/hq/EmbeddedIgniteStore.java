@@ -36,6 +36,7 @@ import org.apache.ignite.configuration.DataStorageConfiguration;
 import org.apache.ignite.configuration.IgniteConfiguration;
 import org.apache.ignite.configuration.WALMode;
 import org.apache.ignite.failure.StopNodeFailureHandler;
+import org.apache.ignite.lang.IgniteFuture;
 import org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi;
 import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
 import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
@@ -88,6 +89,7 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
     private final Ignite ignite;
     private final Map<HqCache, IgniteCache<String, byte[]>> caches = new EnumMap<>(HqCache.class);
     private final Tx view = new CacheTx();
+    private final IgniteDataStreamer<String, byte[]> streamer;
     private final Map<String, StoreGate> gates = new ConcurrentHashMap<>();
     private volatile Runnable afterStreaming = () -> { };
 
@@ -126,6 +128,8 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
             for (HqCache c : HqCache.values()) {
                 caches.put(c, ignite.getOrCreateCache(cacheConfiguration(c)));
             }
+            streamer = ignite.dataStreamer(HqCache.ENTRIES.cacheName);
+            streamer.allowOverwrite(false);
         } catch (RuntimeException e) {
             ignite.close();
             throw e;
@@ -265,15 +269,20 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
         }
     }
 
-    /** Writes fresh entries through a data streamer that never overwrites, and returns once Ignite has applied them all. */
+    /**
+     * Writes fresh entries through the node's data streamer, which never overwrites, and returns once Ignite
+     * has applied every one of them. The streamer is shared by all stores' ingests (one per batch costs more
+     * than its writes); each waits for the future of its own entries, so a failure is reported to the
+     * batch it belongs to.
+     */
     private void stream(Map<String, byte[]> writes) {
         if (writes.isEmpty()) {
             return;
         }
-        try (IgniteDataStreamer<String, byte[]> streamer = ignite.dataStreamer(HqCache.ENTRIES.cacheName)) {
-            streamer.allowOverwrite(false);
-            streamer.addData(writes);
+        try {
+            IgniteFuture<?> applied = streamer.addData(writes);
             streamer.flush();
+            applied.get();
         } catch (IgniteException | CacheException | IllegalStateException e) {
             throw unavailable(e);
         }
@@ -359,6 +368,11 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
     @Override
     public void close() {
         // Not cancelling: a transaction in flight finishes (or rolls back) before the node stops.
+        try {
+            streamer.close();
+        } catch (IgniteException | CacheException | IllegalStateException e) {
+            // Nothing is left in it (every ingest flushes); the node stops either way.
+        }
         Ignition.stop(ignite.name(), false);
     }
 
