@@ -2,6 +2,7 @@ package io.storelog.node.hq;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.storelog.config.Secret;
 import io.storelog.node.ErrorCode;
@@ -220,7 +221,10 @@ public final class HqRoutes implements Router {
         }
         UploadBatch batch;
         try {
-            batch = UploadBatch.parseFrom(r.body());
+            // The entries alias the body (a fresh array per request) instead of each being copied out of it.
+            CodedInputStream in = CodedInputStream.newInstance(r.body());
+            in.enableAliasing(true);
+            batch = UploadBatch.parseFrom(in);
         } catch (InvalidProtocolBufferException e) {
             throw new StoreLogException(ErrorCode.BAD_REQUEST, "body is not an UploadBatch: " + e.getMessage());
         }
