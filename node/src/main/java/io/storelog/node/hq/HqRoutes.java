@@ -3,7 +3,6 @@ package io.storelog.node.hq;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.storelog.config.Secret;
 import io.storelog.node.ErrorCode;
 import io.storelog.node.StoreLogException;
@@ -225,7 +224,8 @@ public final class HqRoutes implements Router {
             CodedInputStream in = CodedInputStream.newInstance(r.body());
             in.enableAliasing(true);
             batch = UploadBatch.parseFrom(in);
-        } catch (InvalidProtocolBufferException e) {
+        } catch (java.io.IOException e) {
+            // Only InvalidProtocolBufferException: the stream reads an array, not a device.
             throw new StoreLogException(ErrorCode.BAD_REQUEST, "body is not an UploadBatch: " + e.getMessage());
         }
         long start = System.nanoTime();
