@@ -378,9 +378,11 @@ public final class HqBench implements Callable<Integer> {
         StoreSummary s = r.summary();
         report.row("headquarters started", String.format(Locale.ROOT, "%.2f s until its HTTP port answered (%s); from then on it is "
                 + "reachable: the link is back", r.startSeconds(), hq.storage()), Map.of("startSeconds", r.startSeconds()));
-        report.row("durability", "each batch one PESSIMISTIC REPEATABLE_READ Ignite transaction (store record locked, continuity checked, "
-                + "repeats compared by SHA-256, vector advanced by compare-and-max, putAll of the new entries) committed with WALMode.FSYNC "
-                + "before the answer; native persistence on" + (quick ? " (--quick: test sizes)" : ", 1 GiB region, 10 WAL segments of 64 MiB"),
+        report.row("durability", "each batch, under the store's lock in headquarters' JVM: store record read, continuity checked, repeats "
+                + "compared by SHA-256; the new entries written by Ignite's data streamer (allowOverwrite false) and flushed; then one small "
+                + "PESSIMISTIC REPEATABLE_READ transaction (store record locked and checked unchanged, vector advanced by compare-and-max, "
+                + "totals) committed with WALMode.FSYNC, whose WAL fsync covers the streamed entries' records before it, before the answer; "
+                + "native persistence on" + (quick ? " (--quick: test sizes)" : ", 1 GiB region, 10 WAL segments of 64 MiB"),
                 Map.of());
         report.row("leader's next retry", String.format(Locale.ROOT, "%.2f s from the link back to the first batch applied (the backoff "
                 + "wait left, then vector + first batch)", r.waitSeconds()), Map.of("waitSeconds", r.waitSeconds()));
@@ -448,10 +450,11 @@ public final class HqBench implements Callable<Integer> {
                 100 * streamer.cpuUsPerEntry() / up.cpuUsPerEntry()), Map.of());
         report.note("the streamer commits nothing per batch and loads on its own stripe threads; the putAll baseline commits every batch "
                 + "(WAL fsync) before the next, on one thread; StoreLog's upload commits every batch before answering it and keeps up to "
-                + settings.batchesInFlight() + " batches in flight, stored one at a time (each takes the store's record lock), because "
-                + "headquarters must check continuity and advance the store's vector in the same transaction that stores the entries");
-        report.row("StoreLog durability", "store: every entry fsynced in its log before it may leave the node; headquarters: each batch one "
-                + "Ignite transaction, WALMode.FSYNC, committed before the leader hears back", Map.of());
+                + settings.batchesInFlight() + " batches in flight, stored one at a time (each takes the store's lock), because "
+                + "headquarters must check continuity against the vector and advance it only over entries already written");
+        report.row("StoreLog durability", "store: every entry fsynced in its log before it may leave the node; headquarters: each batch's "
+                + "entries streamed, then the transaction advancing the store's vector committed (WALMode.FSYNC: its fsync covers the "
+                + "entries written before it) before the leader hears back", Map.of());
         report.row("Ignite durability", "the same node settings (persistence on, WALMode.FSYNC); putAll: each transaction committed; "
                 + "streamer: durable at the final commit", Map.of());
         report.row("processes", "1 JVM, 1 store node + 1 headquarters (1 embedded Ignite node) for StoreLog; 1 Ignite node per baseline; "

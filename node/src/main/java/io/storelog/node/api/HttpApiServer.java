@@ -5,12 +5,15 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.storelog.node.StoreNode;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
@@ -27,12 +30,15 @@ public final class HttpApiServer implements AutoCloseable {
     private final ExecutorService workers;
     private final Channel channel;
     private final EventStream events;
+    private final ChannelGroup connections;
 
-    private HttpApiServer(EventLoopGroup group, ExecutorService workers, Channel channel, EventStream events) {
+    private HttpApiServer(EventLoopGroup group, ExecutorService workers, Channel channel, EventStream events,
+            ChannelGroup connections) {
         this.group = group;
         this.workers = workers;
         this.channel = channel;
         this.events = events;
+        this.connections = connections;
     }
 
     /** Binds the API of {@code node} to its configured address and port. */
@@ -71,6 +77,7 @@ public final class HttpApiServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         try {
             Channel ch = new ServerBootstrap()
                     .group(group)
@@ -79,6 +86,7 @@ public final class HttpApiServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
+                            connections.add(c);
                             if (tls != null) {
                                 c.pipeline().addLast("tls", tls.newHandler(c.alloc()));
                             }
@@ -91,7 +99,7 @@ public final class HttpApiServer implements AutoCloseable {
                     .bind(new InetSocketAddress(bind, port))
                     .syncUninterruptibly()
                     .channel();
-            return new HttpApiServer(group, workers, ch, events);
+            return new HttpApiServer(group, workers, ch, events, connections);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownNow();
@@ -115,6 +123,9 @@ public final class HttpApiServer implements AutoCloseable {
             events.close();
         }
         channel.close().syncUninterruptibly();
+        // Every open connection closed before the event loops stop, so a client holding a kept-alive one sees
+        // it closed at once instead of sending into a socket nobody reads until its own timeout.
+        connections.close().awaitUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownNow();
     }

@@ -66,6 +66,21 @@ final class Codec {
         return value.length > 1 + HASH_BYTES && value[0] == ACCEPTED ? Arrays.copyOfRange(value, 1 + HASH_BYTES, value.length) : null;
     }
 
+    /** The entry bytes a stored value holds, accepted or quarantined. */
+    static byte[] storedEntry(byte[] value) {
+        return Arrays.copyOfRange(value, 1 + HASH_BYTES, value.length);
+    }
+
+    /**
+     * True when the entry stored under {@code key} (made by {@link #entryKey}, whose store part with its '|' is
+     * {@code storeChars} long) is at or below {@code vector}: held, not left above it by an unfinished ingest.
+     */
+    static boolean coveredBy(String key, int storeChars, Map<String, Long> vector) {
+        int bar = key.lastIndexOf('|');
+        long seq = Long.parseLong(key, bar + 1, key.length(), 10);
+        return seq <= vector.getOrDefault(key.substring(storeChars, bar), 0L);
+    }
+
     static byte[] entryHash(byte[] value) {
         return Arrays.copyOfRange(value, 1, 1 + HASH_BYTES);
     }

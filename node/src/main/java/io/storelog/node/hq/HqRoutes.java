@@ -2,7 +2,7 @@ package io.storelog.node.hq;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.CodedInputStream;
 import io.storelog.config.Secret;
 import io.storelog.node.ErrorCode;
 import io.storelog.node.StoreLogException;
@@ -220,8 +220,12 @@ public final class HqRoutes implements Router {
         }
         UploadBatch batch;
         try {
-            batch = UploadBatch.parseFrom(r.body());
-        } catch (InvalidProtocolBufferException e) {
+            // The entries alias the body (a fresh array per request) instead of each being copied out of it.
+            CodedInputStream in = CodedInputStream.newInstance(r.body());
+            in.enableAliasing(true);
+            batch = UploadBatch.parseFrom(in);
+        } catch (java.io.IOException e) {
+            // Only InvalidProtocolBufferException: the stream reads an array, not a device.
             throw new StoreLogException(ErrorCode.BAD_REQUEST, "body is not an UploadBatch: " + e.getMessage());
         }
         long start = System.nanoTime();

@@ -19,7 +19,9 @@ public interface HqStore extends AutoCloseable {
 
     /**
      * Stores one upload batch atomically (see {@link IngestResult}): either the whole batch is applied and
-     * durable, or it is refused because it does not continue what HQ holds and nothing is written.
+     * durable, or it is refused because it does not continue what HQ holds and nothing is held. (An ingest
+     * that fails part way may leave entries above the store's vector; they are not held: readers skip them
+     * and a later batch's copy is checked against them, see {@link EmbeddedIgniteStore}.)
      *
      * @param entries each the exact bytes its origin wrote, per origin in seq order
      * @param nowMillis the time recorded as the store's last upload

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,8 +67,11 @@ abstract class IgniteHqStore implements HqStore {
     @Override
     public void forEachEntry(String store, java.util.function.Consumer<byte[]> visit) {
         String prefix = Codec.checkStore(store) + "|";
+        // Only what the vector covers: an entry above it was written by an ingest whose commit never came
+        // (EmbeddedIgniteStore streams entries before the transaction that advances the vector).
+        Map<String, Long> vector = Codec.storeRecord(read(HqCache.STORES, store)).vector();
         scanEach(HqCache.ENTRIES, (key, value) -> {
-            if (key.startsWith(prefix)) {
+            if (key.startsWith(prefix) && Codec.coveredBy(key, prefix.length(), vector)) {
                 byte[] entry = Codec.acceptedEntry(value);
                 if (entry != null) {
                     visit.accept(entry);
@@ -89,107 +93,197 @@ abstract class IgniteHqStore implements HqStore {
         for (ByteString e : entries) {
             batch.add(CheckedEntry.check(e, md));
         }
-        return transaction(tx -> apply(tx, store, batch, nowMillis));
+        return store(store, batch, nowMillis);
     }
 
-    /** The ingest transaction's body; see {@link HqStore#ingest}. */
-    private static IngestResult apply(Tx tx, String store, List<CheckedEntry> batch, long now) {
-        // Read (and lock) the store's record first: every ingest of this store queues here, so two
-        // leaders uploading at once are applied one after the other and the second finds the first's work.
-        Codec.StoreRecord before = Codec.storeRecord(tx.get(HqCache.STORES, store));
+    /**
+     * Applies a checked batch: here one transaction that locks the store's record, reads what it must, writes
+     * the new entries (sorted keys, so concurrent transactions lock in one order) and the record.
+     */
+    protected IngestResult store(String store, List<CheckedEntry> batch, long now) {
+        return transaction(tx -> {
+            // Read (and lock) the store's record first: every ingest of this store queues here, so two
+            // leaders uploading at once are applied one after the other and the second finds the first's work.
+            byte[] record = tx.get(HqCache.STORES, store);
+            Plan plan = plan(store, record, batch, now, new TreeMap<>(), AboveVector.NONE, keys -> tx.getAll(HqCache.ENTRIES, keys));
+            if (plan.refusal != null) {
+                return plan.refusal;
+            }
+            if (!plan.writes.isEmpty()) {
+                tx.putAll(HqCache.ENTRIES, plan.writes);
+            }
+            return finish(tx, store, plan, now);
+        });
+    }
+
+    /** Where entries above a store's vector may already be stored, so a fresh key there must be read before it is written. */
+    @FunctionalInterface
+    interface AboveVector {
+        /** None anywhere: every write of a fresh key is a plain put that the same transaction counts. */
+        AboveVector NONE = (origin, seq) -> false;
+
+        boolean mayHold(String origin, long seq);
+    }
+
+    /** One batch sorted against what the store holds: what to write, what to set aside, and the record after it. */
+    static final class Plan {
+        /** The refusal when the batch leaves a gap; then nothing else is set. */
+        IngestResult refusal;
+        /** Fresh entries not stored yet: key to stored value. */
+        final Map<String, byte[]> writes;
+        /** The highest fresh seq per origin (where this batch writes above the vector). */
+        final Map<String, Long> top = new HashMap<>();
+        final List<QuarantinedEntry> aside = new ArrayList<>();
+        Codec.StoreRecord before;
+        SortedMap<String, Long> held;
+        int fresh;
+        int duplicates;
+        long bills;
+        long refunds;
+        long voids;
+        long sales;
+
+        Plan(Map<String, byte[]> writes) {
+            this.writes = writes;
+        }
+    }
+
+    /**
+     * Classifies a batch against the store's record as it was read: fresh entries (continuing the vector),
+     * repeats (compared by SHA-256 with the copy held) and a gap (refused). A fresh key that {@code above}
+     * says may already be stored is read too; a copy found there is the one headquarters holds (see
+     * {@link EmbeddedIgniteStore}): the same hash is counted as fresh without a write, another hash keeps
+     * the stored copy and quarantines the new one.
+     */
+    static Plan plan(String store, byte[] record, List<CheckedEntry> batch, long now, Map<String, byte[]> writes,
+            AboveVector above, Function<Set<String>, Map<String, byte[]>> getAll) {
+        Plan p = new Plan(writes);
+        Codec.StoreRecord before = Codec.storeRecord(record);
+        p.before = before;
         SortedMap<String, Long> held = new TreeMap<>(before.vector());
+        p.held = held;
         Map<String, CheckedEntry> fresh = new LinkedHashMap<>();
         List<CheckedEntry> repeats = new ArrayList<>();
-        List<QuarantinedEntry> aside = new ArrayList<>();
+        // Sorted: inside a pessimistic transaction getAll locks the keys, and one order rules out deadlocks.
+        Set<String> toRead = new TreeSet<>();
         for (CheckedEntry c : batch) {
             if (!c.hasId()) {
-                aside.add(quarantine(c, c.problem(), now));
+                p.aside.add(quarantine(c, c.problem(), now));
                 continue;
             }
             long h = held.getOrDefault(c.origin(), 0L);
             if (c.seq() == h + 1) {
-                fresh.put(Codec.entryKey(store, c.origin(), c.seq()), c);
+                String key = Codec.entryKey(store, c.origin(), c.seq());
+                fresh.put(key, c);
                 held.put(c.origin(), c.seq());
+                p.top.put(c.origin(), c.seq());
+                if (above.mayHold(c.origin(), c.seq())) {
+                    toRead.add(key);
+                }
             } else if (c.seq() <= h) {
                 repeats.add(c);
             } else {
                 // Storing it would put a gap under the vector; the leader resends from what HQ holds.
                 long was = before.vector().getOrDefault(c.origin(), 0L);
-                return new IngestResult(Codec.vectorProto(before.vector()), 0, 0, 0, "origin " + c.origin() + ": seq "
+                p.refusal = new IngestResult(Codec.vectorProto(before.vector()), 0, 0, 0, "origin " + c.origin() + ": seq "
                         + c.seq() + " does not continue what headquarters holds (up to " + was + "); send from " + (was + 1));
+                return p;
             }
         }
-
-        Set<String> toRead = new TreeSet<>();
         for (CheckedEntry r : repeats) {
             String key = Codec.entryKey(store, r.origin(), r.seq());
             if (!fresh.containsKey(key)) {
                 toRead.add(key);
             }
         }
-        Map<String, byte[]> stored = toRead.isEmpty() ? Map.of() : tx.getAll(HqCache.ENTRIES, toRead);
-        int duplicates = 0;
+        Map<String, byte[]> stored = toRead.isEmpty() ? Map.of() : getAll.apply(toRead);
+
+        Set<String> storedAlready = new HashSet<>();
+        MessageDigest md = null;
+        for (Map.Entry<String, CheckedEntry> f : fresh.entrySet()) {
+            byte[] value = stored.get(f.getKey());
+            if (value == null) {
+                continue;
+            }
+            storedAlready.add(f.getKey());
+            CheckedEntry sent = f.getValue();
+            byte[] heldHash = Codec.entryHash(value);
+            if (!Arrays.equals(heldHash, sent.sha256())) {
+                // Left by an ingest that never committed, and a different copy now: what is stored is held.
+                md = md == null ? CheckedEntry.digest() : md;
+                f.setValue(CheckedEntry.check(ByteString.copyFrom(Codec.storedEntry(value)), md));
+                p.aside.add(quarantine(sent, differs(sent, heldHash), now));
+            }
+        }
+
         for (CheckedEntry r : repeats) {
             String key = Codec.entryKey(store, r.origin(), r.seq());
             CheckedEntry inBatch = fresh.get(key);
             byte[] heldHash = inBatch != null ? inBatch.sha256()
                     : stored.get(key) == null ? null : Codec.entryHash(stored.get(key));
             if (heldHash == null) {
-                aside.add(quarantine(r, "headquarters' vector covers " + r.origin() + ":" + r.seq()
+                p.aside.add(quarantine(r, "headquarters' vector covers " + r.origin() + ":" + r.seq()
                         + " but holds no entry for it", now));
             } else if (Arrays.equals(heldHash, r.sha256())) {
-                duplicates++;
+                p.duplicates++;
             } else {
                 // Never replace what was stored: keep both copies' evidence for an operator.
-                aside.add(quarantine(r, "another copy of " + r.origin() + ":" + r.seq() + " is held with SHA-256 "
-                        + java.util.HexFormat.of().formatHex(heldHash) + "; this one differs", now));
+                p.aside.add(quarantine(r, differs(r, heldHash), now));
             }
         }
 
-        Map<String, byte[]> writes = new TreeMap<>();
-        long bills = 0;
-        long refunds = 0;
-        long voids = 0;
-        long sales = 0;
         for (Map.Entry<String, CheckedEntry> f : fresh.entrySet()) {
             CheckedEntry c = f.getValue();
+            boolean write = !storedAlready.contains(f.getKey());
             if (c.problem() != null) {
                 // Held (its seq advances the vector, so the queue behind it moves) but kept aside.
-                writes.put(f.getKey(), Codec.entryValue(Codec.QUARANTINED, c.sha256(), c.bytes()));
-                aside.add(quarantine(c, c.problem(), now));
+                if (write) {
+                    writes.put(f.getKey(), Codec.entryValue(Codec.QUARANTINED, c.sha256(), c.bytes()));
+                }
+                p.aside.add(quarantine(c, c.problem(), now));
             } else {
-                writes.put(f.getKey(), Codec.entryValue(Codec.ACCEPTED, c.sha256(), c.bytes()));
-                bills += c.bills();
-                refunds += c.refunds();
-                voids += c.voids();
-                sales = Math.addExact(sales, c.salesDelta());
+                if (write) {
+                    writes.put(f.getKey(), Codec.entryValue(Codec.ACCEPTED, c.sha256(), c.bytes()));
+                }
+                p.bills += c.bills();
+                p.refunds += c.refunds();
+                p.voids += c.voids();
+                p.sales = Math.addExact(p.sales, c.salesDelta());
             }
         }
+        p.fresh = fresh.size();
+        return p;
+    }
 
+    private static String differs(CheckedEntry c, byte[] heldHash) {
+        return "another copy of " + c.origin() + ":" + c.seq() + " is held with SHA-256 "
+                + java.util.HexFormat.of().formatHex(heldHash) + "; this one differs";
+    }
+
+    /**
+     * The rest of an ingest inside its transaction, after the entries: the quarantine (each bad copy kept and
+     * counted once, whoever sent it again) and the store's record with the advanced vector and totals.
+     */
+    static IngestResult finish(Tx tx, String store, Plan p, long now) {
         Map<String, byte[]> asideWrites = new TreeMap<>();
-        for (QuarantinedEntry q : aside) {
+        for (QuarantinedEntry q : p.aside) {
             asideWrites.put(Codec.quarantineKey(store, q.origin(), q.seq(), q.sha256()), Codec.quarantined(q));
         }
-        // The same bad copy sent again (a retry, a second leader) is kept once and counted once.
-        long newAside = asideWrites.size();
         if (!asideWrites.isEmpty()) {
             Map<String, byte[]> already = tx.getAll(HqCache.QUARANTINE, asideWrites.keySet());
             already.keySet().forEach(asideWrites::remove);
-            newAside = asideWrites.size();
         }
-
-        Codec.StoreRecord after = new Codec.StoreRecord(held, before.entries() + fresh.size(), before.bills() + bills,
-                before.refunds() + refunds, before.voids() + voids, Math.addExact(before.salesTotal(), sales),
-                before.quarantined() + newAside, before.duplicates() + duplicates, before.batches() + 1,
+        long newAside = asideWrites.size();
+        Codec.StoreRecord before = p.before;
+        Codec.StoreRecord after = new Codec.StoreRecord(p.held, before.entries() + p.fresh, before.bills() + p.bills,
+                before.refunds() + p.refunds, before.voids() + p.voids, Math.addExact(before.salesTotal(), p.sales),
+                before.quarantined() + newAside, before.duplicates() + p.duplicates, before.batches() + 1,
                 Math.max(before.lastUploadAt(), now));
-        if (!writes.isEmpty()) {
-            tx.putAll(HqCache.ENTRIES, writes);
-        }
         if (!asideWrites.isEmpty()) {
             tx.putAll(HqCache.QUARANTINE, asideWrites);
         }
         tx.put(HqCache.STORES, store, Codec.storeRecord(after));
-        return new IngestResult(Codec.vectorProto(held), fresh.size(), duplicates, aside.size(), null);
+        return new IngestResult(Codec.vectorProto(p.held), p.fresh, p.duplicates, p.aside.size(), null);
     }
 
     private static QuarantinedEntry quarantine(CheckedEntry c, String reason, long now) {

@@ -1,0 +1,178 @@
+package io.storelog.node.hq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.storelog.protocol.VersionVector;
+import io.storelog.protocol.VersionVectorEntry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded store's streamed ingest when it stops between streaming a batch's entries and the
+ * transaction that advances the vector (an error, or a crash: the process gone and the node restarted).
+ * The entries then stored above the vector are not held: readers skip them, and whichever copy comes next
+ * (the same bytes, or a forked origin's other bytes) HQ ends with each entry once, totals from the copy it
+ * holds, and any other copy quarantined.
+ */
+@Timeout(120)
+class EmbeddedStreamedIngestTest {
+    private static final String STORE = "s1";
+    private static final String ORIGIN = "till1-f1";
+    private static final long FORK_TOTAL = 7_777;
+
+    @TempDir
+    Path dir;
+    private EmbeddedIgniteStore store;
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private EmbeddedIgniteStore open() {
+        return EmbeddedIgniteStore.open(EmbeddedIgniteStore.Options.small(dir.resolve("ignite")));
+    }
+
+    @Test
+    void aBatchStreamedButNotCommittedIsNotHeldAndItsRetryAndAForkEndWithEachEntryOnce() {
+        store = open();
+        store.ingest(STORE, bills(1, 10), 1);
+        failAfterStreaming(bills(11, 20));
+
+        assertThat(held()).as("readers skip what the vector does not cover").containsExactlyInAnyOrderElementsOf(bills(1, 10));
+        assertThat(store.vector(STORE)).isEqualTo(vector(10));
+
+        IngestResult again = store.ingest(STORE, bills(11, 20), 3);
+        IngestResult fork = store.ingest(STORE, forks(11, 20), 4);
+
+        assertThat(again.stored()).isEqualTo(10);
+        assertThat(fork.duplicates()).isZero();
+        assertThat(fork.quarantined()).isEqualTo(10);
+        assertHoldsBills(1, 20, 10);
+    }
+
+    @Test
+    void aForkArrivingFirstAfterAnUncommittedBatchIsQuarantinedAndTheStoredCopyIsHeld() {
+        store = open();
+        store.ingest(STORE, bills(1, 10), 1);
+        failAfterStreaming(bills(11, 20));
+
+        IngestResult fork = store.ingest(STORE, forks(11, 20), 3);
+        IngestResult original = store.ingest(STORE, bills(11, 20), 4);
+
+        // The streamed copies were stored first: the non-overwriting streamer keeps them, so they are what HQ holds.
+        assertThat(fork.stored()).isEqualTo(10);
+        assertThat(fork.quarantined()).isEqualTo(10);
+        assertThat(original.duplicates()).isEqualTo(10);
+        assertHoldsBills(1, 20, 10);
+        assertThat(store.quarantine(STORE, 100)).hasSize(10)
+                .allSatisfy(q -> assertThat(q.reason()).contains("differs"))
+                .extracting(q -> ByteString.copyFrom(q.bytes())).containsExactlyInAnyOrderElementsOf(forks(11, 20));
+    }
+
+    @Test
+    void afterARestartTheEntriesLeftAboveTheVectorAreNeitherReportedNorCountedTwice() {
+        store = open();
+        store.ingest(STORE, bills(1, 10), 1);
+        failAfterStreaming(bills(11, 20));
+        store.close();
+        store = open();
+
+        assertThat(held()).containsExactlyInAnyOrderElementsOf(bills(1, 10));
+        IngestResult fork = store.ingest(STORE, forks(11, 20), 3);
+        IngestResult more = store.ingest(STORE, bills(21, 30), 4);
+
+        assertThat(fork.quarantined()).isEqualTo(10);
+        assertThat(more.stored()).isEqualTo(10);
+        assertHoldsBills(1, 30, 10);
+    }
+
+    @Test
+    void aBatchWhoseStoreRecordChangedBeforeItsCommitFailsAndItsRetryApplies() {
+        store = open();
+        store.ingest(STORE, bills(1, 10), 1);
+        AtomicBoolean once = new AtomicBoolean();
+        // Another ingest of the store lands between this batch's check and its commit (the lock is reentrant,
+        // so the hook can apply it): the batch was checked against a record that is no longer there.
+        store.afterStreaming(() -> {
+            if (once.compareAndSet(false, true)) {
+                store.ingest(STORE, List.of(TestEntries.bill("till2-f1", 1, 500)), 2);
+            }
+        });
+
+        assertThatThrownBy(() -> store.ingest(STORE, bills(11, 20), 3)).isInstanceOf(HqStorageException.class)
+                .hasMessageContaining("changed");
+        assertThat(store.summary(STORE).orElseThrow().vector().getEntriesList())
+                .extracting(VersionVectorEntry::getOrigin, VersionVectorEntry::getSeq)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(ORIGIN, 10L), org.assertj.core.groups.Tuple.tuple("till2-f1", 1L));
+        IngestResult retry = store.ingest(STORE, bills(11, 20), 4);
+
+        assertThat(retry.stored()).isEqualTo(10);
+        assertThat(store.summary(STORE).orElseThrow().salesTotal()).isEqualTo(sum(1, 20) + 500);
+    }
+
+    /** Streams the batch, then fails before its transaction, as an error or a crash at that point would. */
+    private void failAfterStreaming(List<ByteString> batch) {
+        store.afterStreaming(() -> {
+            throw new IllegalStateException("stopped between the stream and the commit");
+        });
+        assertThatThrownBy(() -> store.ingest(STORE, batch, 2)).hasMessageContaining("stopped between");
+        store.afterStreaming(() -> { });
+    }
+
+    /** HQ holds bills 1..to of the origin exactly once, as first sent, and counted {@code quarantined} others. */
+    private void assertHoldsBills(long from, long to, long quarantined) {
+        StoreSummary s = store.summary(STORE).orElseThrow();
+        assertThat(s.vector()).isEqualTo(vector(to));
+        assertThat(s.entries()).isEqualTo(to - from + 1);
+        assertThat(s.bills()).isEqualTo(to - from + 1);
+        assertThat(s.salesTotal()).isEqualTo(sum(from, to));
+        assertThat(s.quarantined()).isEqualTo(quarantined);
+        assertThat(held()).containsExactlyInAnyOrderElementsOf(bills(from, to));
+    }
+
+    private List<ByteString> held() {
+        List<ByteString> out = new ArrayList<>();
+        store.forEachEntry(STORE, bytes -> out.add(ByteString.copyFrom(bytes)));
+        return out;
+    }
+
+    private static List<ByteString> bills(long from, long to) {
+        List<ByteString> out = new ArrayList<>();
+        for (long seq = from; seq <= to; seq++) {
+            out.add(TestEntries.bill(ORIGIN, seq, TestEntries.billTotal(seq)));
+        }
+        return out;
+    }
+
+    /** The same ids with other bytes: what a forked origin would send. */
+    private static List<ByteString> forks(long from, long to) {
+        List<ByteString> out = new ArrayList<>();
+        for (long seq = from; seq <= to; seq++) {
+            out.add(TestEntries.bill(ORIGIN, seq, FORK_TOTAL));
+        }
+        return out;
+    }
+
+    private static long sum(long from, long to) {
+        long sum = 0;
+        for (long seq = from; seq <= to; seq++) {
+            sum += TestEntries.billTotal(seq);
+        }
+        return sum;
+    }
+
+    private static VersionVector vector(long seq) {
+        return VersionVector.newBuilder().addEntries(VersionVectorEntry.newBuilder().setOrigin(ORIGIN).setSeq(seq)).build();
+    }
+}
