@@ -50,7 +50,7 @@ public final class HqBench implements Callable<Integer> {
     static final String STORE_KEY = "bench-store-key";
     static final String TOKEN = "bench-store-token";
     private static final int BILL_WRITERS = 2;
-    private static final int WARM_UP_ENTRIES = 100_000;
+    private static final int WARM_UP_ENTRIES = 300_000;
     private static final String QUIET_UPLOADER = "org.slf4j.simpleLogger.log.io.storelog.node.leader.HqUploader";
     private static final CpuMeter CPU = CpuMeter.forThread("(none)");
 
