@@ -118,7 +118,7 @@ class EmbeddedStreamedIngestTest {
         IngestResult retry = store.ingest(STORE, bills(11, 20), 4);
 
         assertThat(retry.stored()).isEqualTo(10);
-        assertThat(store.summary(STORE).orElseThrow().salesTotal()).isEqualTo(sum(1, 20) + 500);
+        assertThat(store.summary(STORE).orElseThrow().salesTotal()).isEqualTo(TestEntries.billTotals(1, 20) + 500);
     }
 
     /** Streams the batch, then fails before its transaction, as an error or a crash at that point would. */
@@ -136,7 +136,7 @@ class EmbeddedStreamedIngestTest {
         assertThat(s.vector()).isEqualTo(vector(to));
         assertThat(s.entries()).isEqualTo(to - from + 1);
         assertThat(s.bills()).isEqualTo(to - from + 1);
-        assertThat(s.salesTotal()).isEqualTo(sum(from, to));
+        assertThat(s.salesTotal()).isEqualTo(TestEntries.billTotals(from, to));
         assertThat(s.quarantined()).isEqualTo(quarantined);
         assertThat(held()).containsExactlyInAnyOrderElementsOf(bills(from, to));
     }
@@ -148,28 +148,12 @@ class EmbeddedStreamedIngestTest {
     }
 
     private static List<ByteString> bills(long from, long to) {
-        List<ByteString> out = new ArrayList<>();
-        for (long seq = from; seq <= to; seq++) {
-            out.add(TestEntries.bill(ORIGIN, seq, TestEntries.billTotal(seq)));
-        }
-        return out;
+        return TestEntries.bills(ORIGIN, from, to);
     }
 
     /** The same ids with other bytes: what a forked origin would send. */
     private static List<ByteString> forks(long from, long to) {
-        List<ByteString> out = new ArrayList<>();
-        for (long seq = from; seq <= to; seq++) {
-            out.add(TestEntries.bill(ORIGIN, seq, FORK_TOTAL));
-        }
-        return out;
-    }
-
-    private static long sum(long from, long to) {
-        long sum = 0;
-        for (long seq = from; seq <= to; seq++) {
-            sum += TestEntries.billTotal(seq);
-        }
-        return sum;
+        return TestEntries.bills(ORIGIN, from, to, FORK_TOTAL);
     }
 
     private static VersionVector vector(long seq) {

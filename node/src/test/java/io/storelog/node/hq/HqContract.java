@@ -136,12 +136,12 @@ abstract class HqContract {
     @Test
     void aBatchThatSkipsAheadIsRefusedWithNothingWritten() {
         String o = "till1-k3";
-        ok(http.upload("s3", token("s3"), seqs(o, 1, 10)));
+        ok(http.upload("s3", token("s3"), TestEntries.bills(o, 1, 10)));
         StoreSummary before = store.summary("s3").orElseThrow();
 
-        HqHttp.Answer gap = http.upload("s3", token("s3"), seqs(o, 12, 20));
-        List<ByteString> mixed = new ArrayList<>(seqs("till2-k3", 1, 5));
-        mixed.addAll(seqs(o, 15, 16));
+        HqHttp.Answer gap = http.upload("s3", token("s3"), TestEntries.bills(o, 12, 20));
+        List<ByteString> mixed = new ArrayList<>(TestEntries.bills("till2-k3", 1, 5));
+        mixed.addAll(TestEntries.bills(o, 15, 16));
         HqHttp.Answer mixedGap = http.upload("s3", token("s3"), mixed);
 
         assertThat(gap.status()).isEqualTo(409);
@@ -152,7 +152,7 @@ abstract class HqContract {
         assertThat(store.summary("s3").orElseThrow()).isEqualTo(before);
         assertThat(store.vector("s3")).isEqualTo(vector(Map.of(o, 10L)));
 
-        UploadResult resumed = ok(http.upload("s3", token("s3"), seqs(o, 11, 20)));
+        UploadResult resumed = ok(http.upload("s3", token("s3"), TestEntries.bills(o, 11, 20)));
         assertThat(resumed.getStored()).isEqualTo(10);
         assertThat(resumed.getHeld()).isEqualTo(vector(Map.of(o, 20L)));
     }
@@ -160,11 +160,11 @@ abstract class HqContract {
     @Test
     void aRepeatWithOtherBytesIsQuarantinedCountedAndTheVectorStillAdvances() {
         String o = "till1-c4";
-        ok(http.upload("s4", token("s4"), seqs(o, 1, 5)));
+        ok(http.upload("s4", token("s4"), TestEntries.bills(o, 1, 5)));
         ByteString forged = TestEntries.bill(o, 5, 999_999);
 
         List<ByteString> batch = new ArrayList<>(List.of(forged));
-        batch.addAll(seqs(o, 6, 7));
+        batch.addAll(TestEntries.bills(o, 6, 7));
         UploadResult r = ok(http.upload("s4", token("s4"), batch));
         UploadResult again = ok(http.upload("s4", token("s4"), List.of(forged)));
 
@@ -175,7 +175,7 @@ abstract class HqContract {
         StoreSummary s = store.summary("s4").orElseThrow();
         assertThat(s.quarantined()).as("the same bad copy twice is one problem").isEqualTo(1);
         assertThat(s.bills()).isEqualTo(7);
-        assertThat(s.salesTotal()).isEqualTo(sumOfBills(1, 7));
+        assertThat(s.salesTotal()).isEqualTo(TestEntries.billTotals(1, 7));
         List<QuarantinedEntry> q = store.quarantine("s4", 10);
         assertThat(q).singleElement().satisfies(e -> {
             assertThat(e.origin()).isEqualTo(o);
@@ -246,7 +246,7 @@ abstract class HqContract {
 
     @Test
     void anotherStoresTokenIsRefusedAndNothingWritten() {
-        List<ByteString> entries = seqs("till1-f7", 1, 10);
+        List<ByteString> entries = TestEntries.bills("till1-f7", 1, 10);
 
         HqHttp.Answer foreign = http.upload("s7", token("s8"), entries);
         HqHttp.Answer foreignVector = http.get("/api/hq/upload/s7/vector", token("s8"));
@@ -401,22 +401,6 @@ abstract class HqContract {
         assertThat(summary.bills()).isEqualTo(log.bills());
         assertThat(summary.salesTotal()).isEqualTo(log.salesTotal());
         assertThat(summary.quarantined()).isZero();
-    }
-
-    private static List<ByteString> seqs(String origin, long from, long to) {
-        List<ByteString> out = new ArrayList<>();
-        for (long seq = from; seq <= to; seq++) {
-            out.add(TestEntries.bill(origin, seq, TestEntries.billTotal(seq)));
-        }
-        return out;
-    }
-
-    private static long sumOfBills(long from, long to) {
-        long sum = 0;
-        for (long seq = from; seq <= to; seq++) {
-            sum += TestEntries.billTotal(seq);
-        }
-        return sum;
     }
 
     private static VersionVector vector(Map<String, Long> seqs) {

@@ -66,6 +66,29 @@ final class TestEntries {
         return 100 + (seq * 7919) % 10_000;
     }
 
+    /** Bills {@code from..to} of {@code origin}, each with its {@link #billTotal}. */
+    static List<ByteString> bills(String origin, long from, long to) {
+        return bills(origin, from, to, -1);
+    }
+
+    /** Bills {@code from..to} of {@code origin} all with {@code total} (other bytes under the same ids), or {@link #billTotal} when negative. */
+    static List<ByteString> bills(String origin, long from, long to, long total) {
+        List<ByteString> out = new java.util.ArrayList<>();
+        for (long seq = from; seq <= to; seq++) {
+            out.add(bill(origin, seq, total < 0 ? billTotal(seq) : total));
+        }
+        return out;
+    }
+
+    /** Sum of {@link #billTotal} over seqs {@code from..to}. */
+    static long billTotals(long from, long to) {
+        long sum = 0;
+        for (long seq = from; seq <= to; seq++) {
+            sum += billTotal(seq);
+        }
+        return sum;
+    }
+
     /**
      * A store's log: per origin, entries 1..perOrigin, odd seqs bills, even seqs goods receipts.
      *
