@@ -299,14 +299,8 @@ public final class ReplicateBench implements Callable<Integer> {
     private void answerRun(StoreCluster cluster, FsyncProbe.Result fsync) throws Exception {
         report.section(String.format(Locale.ROOT, "Bill answer at a cashier's pace: %.0f bills/s over %d nodes (open loop), %d s",
                 answerRate, nodes, lagSeconds()));
-        StoreNode[] byNode = cluster.nodes();
-        List<StoreNode> all = List.of(byNode);
-        NodeMeters m0 = NodeMeters.of(all);
-        CpuMeter.Snapshot c0 = CPU.snapshot();
-        OpenLoop.Result r = OpenLoop.run(answerRate, TimeUnit.SECONDS.toNanos(lagSeconds()), nodes, n -> mix(6, n),
-                (n, request) -> byNode[n].bills().submit(request));
-        CpuMeter.Usage u = CpuMeter.between(c0, CPU.snapshot());
-        NodeMeters m = NodeMeters.of(all).since(m0);
+        PacedRun run = pacedRun(cluster, answerRate, 6, () -> { });
+        OpenLoop.Result r = run.result();
         cluster.awaitConverged(Duration.ofMinutes(2));
         report.row("offered", String.format(Locale.ROOT, "%,d bills in %.2f s = %,.0f bills/s; %,d answered, %d errors",
                 r.offered(), r.seconds(), r.offeredPerSecond(), r.answered(), r.errors()),
@@ -315,7 +309,7 @@ public final class ReplicateBench implements Callable<Integer> {
         report.row("answers singleLane", String.format(Locale.ROOT, "%,d of %,d", r.singleLane(), r.answered()),
                 Map.of("singleLane", r.singleLane()));
         // The answer is the local fsync, the push, a peer's fsync and its ack: these rows show each part's share.
-        diagnostics(u, m, r.answered());
+        diagnostics(run.cpu(), run.meters(), r.answered());
         double p99 = Latency.p(r.answerLatency(), 99);
         double fsyncP99 = Latency.p(fsync.latency(), 99);
         double ratio = p99 / fsyncP99;
@@ -344,6 +338,22 @@ public final class ReplicateBench implements Callable<Integer> {
         if (r.firstError() != null) {
             report.note("first error: " + r.firstError());
         }
+    }
+
+    /** An open-loop run over every node, with the CPU and node meters of exactly its window. */
+    private record PacedRun(OpenLoop.Result result, CpuMeter.Usage cpu, NodeMeters meters) {
+    }
+
+    /** Offers {@code rate} bills/s spread over the nodes for the lag-run duration; {@code atStart} runs as the window opens. */
+    private PacedRun pacedRun(StoreCluster cluster, double rate, long mixSalt, Runnable atStart) throws Exception {
+        StoreNode[] byNode = cluster.nodes();
+        List<StoreNode> all = List.of(byNode);
+        NodeMeters m0 = NodeMeters.of(all);
+        CpuMeter.Snapshot c0 = CPU.snapshot();
+        atStart.run();
+        OpenLoop.Result r = OpenLoop.run(rate, TimeUnit.SECONDS.toNanos(lagSeconds()), nodes, n -> mix(mixSalt, n),
+                (n, request) -> byNode[n].bills().submit(request));
+        return new PacedRun(r, CpuMeter.between(c0, CPU.snapshot()), NodeMeters.of(all).since(m0));
     }
 
     /** Where the time went in a measured window: CPU of this process and of others, the log writers, replication. */
@@ -385,15 +395,8 @@ public final class ReplicateBench implements Callable<Integer> {
     private void lagRun(StoreCluster cluster, LagRecorder lag) throws Exception {
         report.section(String.format(Locale.ROOT, "Replication lag at a fixed offered load: %.0f bills/s over %d nodes (open loop), %d s",
                 lagRate, nodes, lagSeconds()));
-        StoreNode[] byNode = cluster.nodes();
-        List<StoreNode> all = List.of(byNode);
-        NodeMeters m0 = NodeMeters.of(all);
-        CpuMeter.Snapshot c0 = CPU.snapshot();
-        lag.start();
-        OpenLoop.Result r = OpenLoop.run(lagRate, TimeUnit.SECONDS.toNanos(lagSeconds()), nodes, n -> mix(2, n),
-                (n, request) -> byNode[n].bills().submit(request));
-        CpuMeter.Usage u = CpuMeter.between(c0, CPU.snapshot());
-        NodeMeters m = NodeMeters.of(all).since(m0);
+        PacedRun run = pacedRun(cluster, lagRate, 2, lag::start);
+        OpenLoop.Result r = run.result();
         cluster.awaitConverged(Duration.ofMinutes(2));
         Thread.sleep(50);
         int incomplete = lag.pending();
@@ -410,7 +413,7 @@ public final class ReplicateBench implements Callable<Integer> {
                 Map.of("singleLane", r.singleLane()));
         report.row("lag to EVERY other node", Latency.text(every), Latency.values(every));
         report.row("lag to the first other node", Latency.text(first), Latency.values(first));
-        diagnostics(u, m, r.answered());
+        diagnostics(run.cpu(), run.meters(), r.answered());
         report.note("lag = System.nanoTime() when MergedLog.onDurable reported the entry at the node that wrote it -> when it reported it at "
                 + "the last (first) of the other " + (nodes - 1) + " nodes; all nodes share this JVM's clock");
         if (incomplete > 0 || negative > 0) {
