@@ -13,6 +13,7 @@ import io.storelog.node.testing.ApiClient;
 import io.storelog.node.testing.TestNodes;
 import io.storelog.node.testing.cluster.ClusterBills;
 import io.storelog.node.testing.cluster.RandomFaults;
+import io.storelog.node.testing.cluster.Seeds;
 import io.storelog.node.testing.cluster.TestCluster;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
@@ -58,17 +58,11 @@ class RandomizedPartitionTest {
     Path dir;
 
     static Stream<Long> ciSeeds() {
-        String one = System.getProperty("storelog.seed");
-        return one != null ? Stream.of(Long.parseLong(one)) : Stream.of(11L, 23L, 37L);
+        return Seeds.ci(11L, 23L, 37L);
     }
 
     static Stream<Long> manySeeds() {
-        String one = System.getProperty("storelog.seed");
-        if (one != null) {
-            return Stream.of(Long.parseLong(one));
-        }
-        int n = Integer.parseInt(System.getProperty("storelog.seeds", "20"));
-        return LongStream.range(1000, 1000 + n).boxed();
+        return Seeds.many(1000, 20);
     }
 
     @ParameterizedTest(name = "seed {0}")

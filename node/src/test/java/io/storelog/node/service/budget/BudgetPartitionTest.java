@@ -12,6 +12,7 @@ import io.storelog.node.state.BillSummary;
 import io.storelog.node.state.BudgetView;
 import io.storelog.node.testing.ApiClient;
 import io.storelog.node.testing.cluster.RandomFaults;
+import io.storelog.node.testing.cluster.Seeds;
 import io.storelog.node.testing.cluster.TestCluster;
 import io.storelog.protocol.BudgetSpend;
 import io.storelog.protocol.Entry;
@@ -27,7 +28,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
@@ -59,16 +59,11 @@ class BudgetPartitionTest {
     Path dir;
 
     static Stream<Long> ciSeeds() {
-        String one = System.getProperty("storelog.seed");
-        return one != null ? Stream.of(Long.parseLong(one)) : Stream.of(5L, 17L);
+        return Seeds.ci(5L, 17L);
     }
 
     static Stream<Long> manySeeds() {
-        String one = System.getProperty("storelog.seed");
-        if (one != null) {
-            return Stream.of(Long.parseLong(one));
-        }
-        return LongStream.range(2000, 2000 + Integer.parseInt(System.getProperty("storelog.seeds", "10"))).boxed();
+        return Seeds.many(2000, 10);
     }
 
     @ParameterizedTest(name = "seed {0}")
