@@ -50,9 +50,7 @@ class StoreToHqEndToEndTest {
                 .override(ConfigKeys.HQ_URL, "http://127.0.0.1:" + hqPort).override(ConfigKeys.HQ_TOKEN, TOKEN)
                 .override(0, ConfigKeys.NODE_ROLE, "server").start()) {
             c.awaitLinked(Duration.ofSeconds(15));
-            for (int i = 0; i < 3; i++) {
-                c.awaitReady(i, Duration.ofSeconds(15));
-            }
+            c.awaitAllReady(Duration.ofSeconds(15));
             billEveryLane(c, "before", 8, billed);
             awaitHqHoldsTheStore(c, hqPort);
 

@@ -39,9 +39,7 @@ class ArchiveTest {
     void archivedSegmentsAreGoneYetStateRestartsAndAReplacedTillStartsFromAPeersBase() throws Exception {
         try (TestCluster c = TestCluster.builder(dir).nodes(3).override(ConfigKeys.LOG_SEGMENT_BYTES, "1048576").start()) {
             c.awaitLinked(Duration.ofSeconds(15));
-            for (int i = 0; i < 3; i++) {
-                c.awaitReady(i, Duration.ofSeconds(15));
-            }
+            c.awaitAllReady(Duration.ofSeconds(15));
             List<String> oldBills = new ArrayList<>();
             for (int k = 0; k < 6; k++) {
                 Response r = c.api(k % 3).post("/api/bills", ClusterBills.oneJson("old-" + k, "MILK-1L"));

@@ -36,9 +36,7 @@ class CatchUpTest {
     private void catchUp(int total) throws Exception {
         try (TestCluster c = TestCluster.builder(dir).nodes(Integer.getInteger("storelog.catchup.nodes", 3)).start()) {
             c.awaitLinked(Duration.ofSeconds(10));
-            for (int i = 0; i < c.size(); i++) {
-                c.awaitReady(i, Duration.ofSeconds(15));
-            }
+            c.awaitAllReady(Duration.ofSeconds(15));
             c.awaitConverged(Duration.ofSeconds(10));
             long heldWhenStopped = c.node(2).log().entries();
             c.stop(2);

@@ -121,9 +121,7 @@ class RandomizedPartitionTest {
             long started = System.nanoTime();
             try (TestCluster c = TestCluster.builder(dir).nodes(NODES).ackTimeoutMs(50).start()) {
                 c.awaitLinked(Duration.ofSeconds(15));
-                for (int i = 0; i < NODES; i++) {
-                    c.awaitReady(i, Duration.ofSeconds(15));
-                }
+                c.awaitAllReady(Duration.ofSeconds(15));
                 for (var item : TestNodes.CATALOG) {
                     c.node(0).stock().receive(item.sku(), RECEIPT_MILLI, "opening stock", "test").get(10, TimeUnit.SECONDS);
                     receipts.put(item.sku(), RECEIPT_MILLI);
@@ -149,12 +147,7 @@ class RandomizedPartitionTest {
                 }
 
                 // Peace: every link healed, every node up; the screens retry what they never got an answer to.
-                c.healAll();
-                for (int i = 0; i < NODES; i++) {
-                    if (!c.isRunning(i)) {
-                        c.start(i);
-                    }
-                }
+                c.healAndStartAll();
                 c.awaitLinked(Duration.ofSeconds(20));
                 for (Cart cart : carts.values()) {
                     if (cart.ackedId == null) {

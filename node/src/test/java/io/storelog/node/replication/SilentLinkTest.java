@@ -30,9 +30,7 @@ class SilentLinkTest {
     void aPulledCableIsNoticedAndHealsWithoutLoss() throws Exception {
         try (TestCluster c = TestCluster.builder(dir).nodes(3).ackTimeoutMs(200).start()) {
             c.awaitLinked(Duration.ofSeconds(10));
-            for (int i = 0; i < 3; i++) {
-                c.awaitReady(i, Duration.ofSeconds(15));
-            }
+            c.awaitAllReady(Duration.ofSeconds(15));
             c.silence(0, 1);
             c.silence(0, 2);
             long pulled = System.nanoTime();

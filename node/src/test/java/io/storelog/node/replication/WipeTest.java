@@ -35,9 +35,7 @@ class WipeTest {
         // ack-replicas stays at its default (2); a long wait makes every 201 mean "a peer holds it".
         try (TestCluster c = TestCluster.builder(dir).nodes(3).ackTimeoutMs(10_000).start()) {
             c.awaitLinked(Duration.ofSeconds(10));
-            for (int i = 0; i < 3; i++) {
-                c.awaitReady(i, Duration.ofSeconds(15));
-            }
+            c.awaitAllReady(Duration.ofSeconds(15));
             assertThat(c.node(0).config().replication().ackReplicas()).isEqualTo(ConfigKeys.DEFAULT_ACK_REPLICAS);
             ApiClient a = c.api(0);
             List<String> aBills = new ArrayList<>();
@@ -108,9 +106,7 @@ class WipeTest {
     void aWipedTillWaitsForEveryReachablePeerNotJustAStaleOne() throws Exception {
         try (TestCluster c = TestCluster.builder(dir).nodes(3).ackTimeoutMs(10_000).start()) {
             c.awaitLinked(Duration.ofSeconds(10));
-            for (int i = 0; i < 3; i++) {
-                c.awaitReady(i, Duration.ofSeconds(15));
-            }
+            c.awaitAllReady(Duration.ofSeconds(15));
             // B (1) is cut off, so A's bills are held by A and C only.
             c.isolate(1);
             for (int k = 1; k <= 4; k++) {

@@ -149,9 +149,7 @@ class CartRecallTest {
 
     private static void awaitStore(TestCluster c) {
         c.awaitLinked(Duration.ofSeconds(15));
-        for (int i = 0; i < c.size(); i++) {
-            c.awaitReady(i, Duration.ofSeconds(15));
-        }
+        c.awaitAllReady(Duration.ofSeconds(15));
     }
 
     private static ObjectNode cart(String label, String... skus) {

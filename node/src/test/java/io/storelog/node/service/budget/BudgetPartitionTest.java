@@ -103,9 +103,7 @@ class BudgetPartitionTest {
             try (TestCluster c = TestCluster.builder(dir).nodes(NODES).ackTimeoutMs(50)
                     .override("budgets.rebalance-idle-seconds", "1").override("budgets.ask-timeout-ms", "300").start()) {
                 c.awaitLinked(Duration.ofSeconds(15));
-                for (int i = 0; i < NODES; i++) {
-                    c.awaitReady(i, Duration.ofSeconds(15));
-                }
+                c.awaitAllReady(Duration.ofSeconds(15));
                 // Two operators at two lanes set the budgets up; every lane holds them before the sales start.
                 assertThat(c.api(0).put("/api/budgets/WINE", ApiClient.object().put("total", WINE_BUDGET / 2)).status()).isEqualTo(200);
                 // The second operator raises what lane 3 sees, so lane 3 must see the first change (else both add up).
@@ -131,12 +129,7 @@ class BudgetPartitionTest {
                     t.join(30_000);
                     assertThat(t.isAlive()).as("client %s ended", t.getName()).isFalse();
                 }
-                c.healAll();
-                for (int i = 0; i < NODES; i++) {
-                    if (!c.isRunning(i)) {
-                        c.start(i);
-                    }
-                }
+                c.healAndStartAll();
                 c.awaitLinked(Duration.ofSeconds(20));
                 c.awaitConverged(Duration.ofSeconds(30));
                 System.out.printf("BudgetPartitionTest seed %d: %d sales answered 201, %d refused 409, %d failed otherwise; "

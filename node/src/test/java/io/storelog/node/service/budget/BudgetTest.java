@@ -375,9 +375,7 @@ class BudgetTest {
 
     static void awaitStore(TestCluster c) {
         c.awaitLinked(Duration.ofSeconds(15));
-        for (int i = 0; i < c.size(); i++) {
-            c.awaitReady(i, Duration.ofSeconds(15));
-        }
+        c.awaitAllReady(Duration.ofSeconds(15));
     }
 
     static void awaitBudgetEverywhere(TestCluster c, String sku) {

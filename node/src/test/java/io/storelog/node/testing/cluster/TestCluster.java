@@ -357,6 +357,23 @@ public final class TestCluster implements AutoCloseable {
         });
     }
 
+    /** Waits until every node of the cluster takes bills; see {@link #awaitReady(int, Duration)}. */
+    public void awaitAllReady(Duration timeout) {
+        for (int i = 0; i < members.size(); i++) {
+            awaitReady(i, timeout);
+        }
+    }
+
+    /** Heals every link and starts every node that is down: the whole store back after a run of faults. */
+    public void healAndStartAll() {
+        healAll();
+        for (int i = 0; i < members.size(); i++) {
+            if (!isRunning(i)) {
+                start(i);
+            }
+        }
+    }
+
     /** Waits until running node i takes bills (a new incarnation first catches up). */
     public void awaitReady(int i, Duration timeout) {
         awaitOrDump(name(i) + " ready", timeout, () -> {
