@@ -624,12 +624,7 @@ public final class Replicator implements AutoCloseable {
             if (o.equals(log.origin()) || frozen.containsKey(o)) {
                 continue;
             }
-            PeerSession source = null;
-            for (PeerSession s : sessions.values()) {
-                if (s.peer.incarnation().equals(o)) {
-                    source = s;
-                }
-            }
+            PeerSession source = ownNodeLink(o);
             if (source == null) {
                 PeerSession current = currentSource.get(o);
                 if (current != null && sessions.get(current.peer.node()) == current
@@ -667,18 +662,21 @@ public final class Replicator implements AutoCloseable {
             if (o.equals(log.origin()) || frozen.containsKey(o) || e.getValue() <= mine.get(o)) {
                 continue;
             }
-            boolean linked = false;
-            for (PeerSession s : sessions.values()) {
-                if (s.peer.incarnation().equals(o)) {
-                    linked = true;
-                    break;
-                }
-            }
-            if (!linked) {
+            if (ownNodeLink(o) == null) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The link to the node that writes {@code origin} (its current incarnation), or null when that node is not linked. */
+    private PeerSession ownNodeLink(String origin) {
+        for (PeerSession s : sessions.values()) {
+            if (s.peer.incarnation().equals(origin)) {
+                return s;
+            }
+        }
+        return null;
     }
 
     private void receive(PeerSession session, PeerMessage msg) {
