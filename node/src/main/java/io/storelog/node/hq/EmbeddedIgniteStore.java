@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -50,20 +51,28 @@ import org.apache.ignite.transactions.TransactionIsolation;
  * <p>An ingest here is not one transaction (as through the thin client, which has no data streamer) but
  * three steps, so that the bulk of a batch is written by Ignite's data streamer on its stripe threads:
  * <ol>
- *   <li>Under a per-store lock of this JVM (this node is the only writer of its stores' records), read the
- *       store's record and classify the batch exactly as {@link IgniteHqStore#plan} does for a transaction:
- *       continuity (first seq at most held + 1, else refused), repeats compared by SHA-256, quarantine.</li>
+ *   <li>Under a per-store lock of this JVM (this node is the only writer of its stores' records), classify
+ *       the batch exactly as {@link IgniteHqStore#plan} does for a transaction: continuity (first seq at most
+ *       held + 1, else refused), repeats compared by SHA-256, quarantine. It is classified against the store's
+ *       vector as read, or, while the batch before it is still in flight, against the vector that batch will
+ *       leave (see below).</li>
  *   <li>Stream the fresh entries with {@code allowOverwrite(false)} and {@code flush()}: when flush returns,
  *       every entry is in the cache and its WAL data record has been appended (the streamer's isolated
  *       updater calls {@code GridCacheMapEntry.initialValue}, which logs a {@code DataRecord}).</li>
- *   <li>One small transaction: lock the store's record, check it is byte for byte the one read in step 1
- *       (otherwise the batch fails and the leader sends it again), put the quarantine and the new record
- *       (vector advanced, totals), commit. With {@code WALMode.FSYNC} the commit fsyncs the WAL up to its own
- *       record ({@code FsyncFileWriteHandle.fsync}: every record before it is written in position order,
- *       then {@code force()}), so the streamed entries are durable before the vector that covers them, and
- *       the answer goes out only after that commit. Recovery replays the WAL as a prefix, so no state
- *       holds the vector without the entries beneath it.</li>
+ *   <li>Wait until the batch before it, if one is in flight, has committed; if that one failed, fail too.
+ *       Then one small transaction: lock the store's record, check its vector is the one the batch was
+ *       classified against (otherwise the batch fails and the leader sends it again), put the quarantine and
+ *       the new record (vector advanced, totals), commit. With {@code WALMode.FSYNC} the commit fsyncs the WAL
+ *       up to its own record ({@code FsyncFileWriteHandle.fsync}: every record before it is written in
+ *       position order, then {@code force()}), so the streamed entries are durable before the vector that
+ *       covers them, and the answer goes out only after that commit. Recovery replays the WAL as a prefix,
+ *       so no state holds the vector without the entries beneath it.</li>
  * </ol>
+ *
+ * <p>Two batches of a store may be in flight at once ({@link #PIPELINE_DEPTH}): while one commits (its WAL
+ * fsync leaves the CPU idle), the next, which continues it seq by seq, is classified and streamed. A batch
+ * that does not simply continue the one in flight (repeats, a gap) waits for it and is classified against
+ * the committed vector, because its repeats must be compared with entries that batch is still writing.
  *
  * <p>A crash or an error between steps 2 and 3 leaves entries <em>above</em> the vector, and a later batch
  * may carry a different copy under the same key (a forked origin), which a non-overwriting streamer would
@@ -71,9 +80,10 @@ import org.apache.ignite.transactions.TransactionIsolation;
  * readers skip them ({@link IgniteHqStore#forEachEntry}); and a fresh key that may hold such a leftover is
  * read before it is written, the stored copy then being the one counted (the new copy, if different, is
  * quarantined). Where leftovers may lie is known: a streamed batch has at most {@link #MAX_STREAMED_ENTRIES}
- * entries, all just above the vector of the moment, and vectors only grow, so after a restart every
- * leftover of an origin lies within that many seqs above the vector first read; after a failure in this
- * process, at most at the highest seq the failed batch streamed ({@code StoreGate}).
+ * entries, all just above the vector of the moment or above the batch in flight before it, and vectors
+ * only grow, so after a restart every leftover of an origin lies within {@link #PIPELINE_DEPTH} times that
+ * many seqs above the vector first read; after a failure in this process, at most at the highest seq the
+ * failed batch streamed ({@code StoreGate}).
  */
 public final class EmbeddedIgniteStore extends IgniteHqStore {
     /** Same name in every HQ data directory, so a restarted node finds its own persistence folder. */
@@ -84,6 +94,11 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
      * above a store's vector an unfinished ingest can have left entries (leaders send 4,000 at most).
      */
     static final int MAX_STREAMED_ENTRIES = 8_192;
+    /**
+     * Batches of one store in flight past their check: one committing while the next streams. It bounds, with
+     * {@link #MAX_STREAMED_ENTRIES}, how far above the vector a crash can have left entries.
+     */
+    static final int PIPELINE_DEPTH = 2;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final Ignite ignite;
@@ -232,41 +247,73 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
     @Override
     protected IngestResult store(String store, List<CheckedEntry> batch, long now) {
         StoreGate gate = gates.computeIfAbsent(store, s -> new StoreGate());
+        Plan plan;
+        Ticket ticket;
         gate.lock.lock();
-        Plan plan = null;
-        boolean applied = false;
         try {
+            Ticket ahead = gate.pending();
             if (batch.size() > MAX_STREAMED_ENTRIES) {
-                IngestResult r = super.store(store, batch, now);
-                applied = true;
-                return r;
+                if (ahead != null) {
+                    ahead.settle();
+                }
+                return super.store(store, batch, now);
             }
-            byte[] record = read(HqCache.STORES, store);
-            gate.opened(record);
-            plan = plan(store, record, batch, now, new HashMap<>(), gate, keys -> readAll(HqCache.ENTRIES, keys));
+            if (ahead != null && (!continues(batch, ahead.vectorAfter) || ahead.behindAnother())) {
+                // Repeats or a gap need what the batches ahead write, and at most two batches may be in flight.
+                ahead.settle();
+                ahead = null;
+            }
+            Map<String, Long> vector;
+            if (ahead == null) {
+                byte[] record = read(HqCache.STORES, store);
+                gate.opened(record);
+                vector = Codec.storeRecord(record).vector();
+            } else {
+                vector = ahead.vectorAfter;
+            }
+            plan = plan(store, vector, batch, now, new HashMap<>(), gate, keys -> readAll(HqCache.ENTRIES, keys));
             if (plan.refusal != null) {
-                applied = true;
                 return plan.refusal;
             }
+            ticket = new Ticket(plan.held, ahead);
+            gate.tail = ticket;
+        } finally {
+            gate.lock.unlock();
+        }
+        boolean committed = false;
+        try {
             stream(plan.writes);
             afterStreaming.run();
+            ticket.awaitAhead(store);
             Plan checked = plan;
             IngestResult r = transaction(tx -> {
-                // The record locked now must be the one the batch was checked against: never advance past unchecked work.
-                if (!Arrays.equals(tx.get(HqCache.STORES, store), record)) {
+                // The vector must be the one the batch was checked against: never advance past unchecked work.
+                Codec.StoreRecord held = Codec.storeRecord(tx.get(HqCache.STORES, store));
+                if (!held.vector().equals(checked.before)) {
                     throw new HqStorageException("store " + store + ": its record changed while a batch was being stored; "
                             + "the batch is not applied and may be sent again", null);
                 }
-                return finish(tx, store, checked, now);
+                return finish(tx, store, checked, held, now);
             });
-            applied = true;
+            committed = true;
             return r;
         } finally {
-            if (!applied && plan != null) {
+            if (!committed) {
                 gate.failed(plan.top);
             }
-            gate.lock.unlock();
+            ticket.done(committed);
         }
+    }
+
+    /** Whether every entry with an id continues its origin just above {@code vector}, in order: no repeat, no gap. */
+    private static boolean continues(List<CheckedEntry> batch, Map<String, Long> vector) {
+        Map<String, Long> next = new HashMap<>(vector);
+        for (CheckedEntry c : batch) {
+            if (c.hasId() && next.merge(c.origin(), 1L, (held, one) -> held + 1 == c.seq() ? c.seq() : -1L) != c.seq()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -294,15 +341,23 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
     }
 
     /**
-     * One store's ingests in this JVM: the lock that applies them one at a time, and where entries above the
-     * store's vector may have been left by an ingest that streamed and did not commit.
+     * One store's ingests in this JVM: the lock under which batches are checked one at a time, the batch
+     * checked last while it is in flight, and where entries above the store's vector may have been left by
+     * an ingest that streamed and did not commit.
      */
     private static final class StoreGate implements AboveVector {
         final ReentrantLock lock = new ReentrantLock();
+        /** The batch checked last; the next one is checked against the vector it will leave, while it is in flight. */
+        Ticket tail;
         /** The vector when this process first read the store: leftovers of an earlier process lie within reach of it. */
         private Map<String, Long> openedAt;
         /** Per origin, the highest seq an ingest of this process streamed and did not commit. */
-        private final Map<String, Long> failedUpTo = new HashMap<>();
+        private final Map<String, Long> failedUpTo = new ConcurrentHashMap<>();
+
+        /** The batch checked last, if it has not finished. */
+        Ticket pending() {
+            return tail == null || tail.finished.isDone() ? null : tail;
+        }
 
         void opened(byte[] record) {
             if (openedAt == null) {
@@ -310,13 +365,61 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
             }
         }
 
+        /** Called before the failed batch's ticket finishes, so whoever sees it finished sees this too. */
         void failed(Map<String, Long> top) {
             top.forEach((origin, seq) -> failedUpTo.merge(origin, seq, Math::max));
         }
 
         @Override
         public boolean mayHold(String origin, long seq) {
-            return seq <= openedAt.getOrDefault(origin, 0L) + MAX_STREAMED_ENTRIES || seq <= failedUpTo.getOrDefault(origin, 0L);
+            return seq <= openedAt.getOrDefault(origin, 0L) + (long) PIPELINE_DEPTH * MAX_STREAMED_ENTRIES
+                    || seq <= failedUpTo.getOrDefault(origin, 0L);
+        }
+    }
+
+    /**
+     * A checked batch until its transaction commits or it fails. The batch checked after it streams its entries
+     * meanwhile and commits only after this one did; if this one fails, so does that one (it was checked
+     * against a vector that never came), and the leader sends both again.
+     */
+    private static final class Ticket {
+        final Map<String, Long> vectorAfter;
+        final CompletableFuture<Boolean> finished = new CompletableFuture<>();
+        /** The batch in flight ahead of this one, until this one has waited for it. */
+        volatile Ticket ahead;
+
+        Ticket(Map<String, Long> vectorAfter, Ticket ahead) {
+            this.vectorAfter = vectorAfter;
+            this.ahead = ahead;
+        }
+
+        /** Whether the batch ahead of this one is still in flight too. */
+        boolean behindAnother() {
+            Ticket a = ahead;
+            return a != null && !a.finished.isDone();
+        }
+
+        /** Waits until this batch has committed or failed, whichever. */
+        void settle() {
+            finished.join();
+        }
+
+        /** Waits for the batch ahead; throws if it failed, for this one was checked against what it would leave. */
+        void awaitAhead(String store) {
+            Ticket a = ahead;
+            if (a != null) {
+                boolean ok = a.finished.join();
+                ahead = null;
+                if (!ok) {
+                    throw new HqStorageException("store " + store + ": the batch before this one failed, so this one, "
+                            + "checked against what that one would leave, is not applied and may be sent again", null);
+                }
+            }
+        }
+
+        void done(boolean committed) {
+            ahead = null;
+            finished.complete(committed);
         }
     }
 

@@ -104,15 +104,16 @@ abstract class IgniteHqStore implements HqStore {
         return transaction(tx -> {
             // Read (and lock) the store's record first: every ingest of this store queues here, so two
             // leaders uploading at once are applied one after the other and the second finds the first's work.
-            byte[] record = tx.get(HqCache.STORES, store);
-            Plan plan = plan(store, record, batch, now, new TreeMap<>(), AboveVector.NONE, keys -> tx.getAll(HqCache.ENTRIES, keys));
+            Codec.StoreRecord record = Codec.storeRecord(tx.get(HqCache.STORES, store));
+            Plan plan = plan(store, record.vector(), batch, now, new TreeMap<>(), AboveVector.NONE,
+                    keys -> tx.getAll(HqCache.ENTRIES, keys));
             if (plan.refusal != null) {
                 return plan.refusal;
             }
             if (!plan.writes.isEmpty()) {
                 tx.putAll(HqCache.ENTRIES, plan.writes);
             }
-            return finish(tx, store, plan, now);
+            return finish(tx, store, plan, record, now);
         });
     }
 
@@ -134,7 +135,8 @@ abstract class IgniteHqStore implements HqStore {
         /** The highest fresh seq per origin (where this batch writes above the vector). */
         final Map<String, Long> top = new HashMap<>();
         final List<QuarantinedEntry> aside = new ArrayList<>();
-        Codec.StoreRecord before;
+        /** The vector the batch was classified against; the transaction must find the store's vector equal to it. */
+        Map<String, Long> before;
         SortedMap<String, Long> held;
         int fresh;
         int duplicates;
@@ -149,18 +151,18 @@ abstract class IgniteHqStore implements HqStore {
     }
 
     /**
-     * Classifies a batch against the store's record as it was read: fresh entries (continuing the vector),
-     * repeats (compared by SHA-256 with the copy held) and a gap (refused). A fresh key that {@code above}
+     * Classifies a batch against a store's vector (as read, or as the batches before it will leave it): fresh
+     * entries (continuing the vector), repeats (compared by SHA-256 with the copy held) and a gap (refused).
+     * A fresh key that {@code above}
      * says may already be stored is read too; a copy found there is the one headquarters holds (see
      * {@link EmbeddedIgniteStore}): the same hash is counted as fresh without a write, another hash keeps
      * the stored copy and quarantines the new one.
      */
-    static Plan plan(String store, byte[] record, List<CheckedEntry> batch, long now, Map<String, byte[]> writes,
+    static Plan plan(String store, Map<String, Long> vector, List<CheckedEntry> batch, long now, Map<String, byte[]> writes,
             AboveVector above, Function<Set<String>, Map<String, byte[]>> getAll) {
         Plan p = new Plan(writes);
-        Codec.StoreRecord before = Codec.storeRecord(record);
-        p.before = before;
-        SortedMap<String, Long> held = new TreeMap<>(before.vector());
+        p.before = vector;
+        SortedMap<String, Long> held = new TreeMap<>(vector);
         p.held = held;
         Map<String, CheckedEntry> fresh = new LinkedHashMap<>();
         List<CheckedEntry> repeats = new ArrayList<>();
@@ -184,8 +186,8 @@ abstract class IgniteHqStore implements HqStore {
                 repeats.add(c);
             } else {
                 // Storing it would put a gap under the vector; the leader resends from what HQ holds.
-                long was = before.vector().getOrDefault(c.origin(), 0L);
-                p.refusal = new IngestResult(Codec.vectorProto(before.vector()), 0, 0, 0, "origin " + c.origin() + ": seq "
+                long was = vector.getOrDefault(c.origin(), 0L);
+                p.refusal = new IngestResult(Codec.vectorProto(vector), 0, 0, 0, "origin " + c.origin() + ": seq "
                         + c.seq() + " does not continue what headquarters holds (up to " + was + "); send from " + (was + 1));
                 return p;
             }
@@ -263,8 +265,10 @@ abstract class IgniteHqStore implements HqStore {
     /**
      * The rest of an ingest inside its transaction, after the entries: the quarantine (each bad copy kept and
      * counted once, whoever sent it again) and the store's record with the advanced vector and totals.
+     * {@code before} is the store's record as this transaction holds it; its vector is the one the batch was
+     * classified against.
      */
-    static IngestResult finish(Tx tx, String store, Plan p, long now) {
+    static IngestResult finish(Tx tx, String store, Plan p, Codec.StoreRecord before, long now) {
         Map<String, byte[]> asideWrites = new TreeMap<>();
         for (QuarantinedEntry q : p.aside) {
             asideWrites.put(Codec.quarantineKey(store, q.origin(), q.seq(), q.sha256()), Codec.quarantined(q));
@@ -274,7 +278,6 @@ abstract class IgniteHqStore implements HqStore {
             already.keySet().forEach(asideWrites::remove);
         }
         long newAside = asideWrites.size();
-        Codec.StoreRecord before = p.before;
         Codec.StoreRecord after = new Codec.StoreRecord(p.held, before.entries() + p.fresh, before.bills() + p.bills,
                 before.refunds() + p.refunds, before.voids() + p.voids, Math.addExact(before.salesTotal(), p.sales),
                 before.quarantined() + newAside, before.duplicates() + p.duplicates, before.batches() + 1,
