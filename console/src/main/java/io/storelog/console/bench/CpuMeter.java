@@ -97,8 +97,8 @@ final class CpuMeter {
             long[] start = a.javaThreads().get(e.getKey());
             double cores = (e.getValue()[0] - (start == null ? 0 : start[0])) / 1e9 / seconds;
             javaCores += cores;
-            // Pools are named name-1, name-2, ...: one line per pool reads better than one per thread.
-            groups.merge(b.names().get(e.getKey()).replaceAll("[-#]?\\d+$", "-*"), cores, Double::sum);
+            // Pools are named name-1, name-2, ... (Ignite's stripe-3-#140%node-2%): one line per pool reads better than one per thread.
+            groups.merge(b.names().get(e.getKey()).replaceAll("\\d+", "*"), cores, Double::sum);
         }
         if (extraGroup != null) {
             double cores = extraCpuNanos / 1e9 / seconds;

@@ -99,12 +99,22 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
      * {@link #MAX_STREAMED_ENTRIES}, how far above the vector a crash can have left entries.
      */
     static final int PIPELINE_DEPTH = 2;
+    /**
+     * WAL records a writing thread may hold before it must write them to the segment itself
+     * ({@code DataStorageConfiguration.setWalThreadLocalBufferSize}; Ignite's default is 128 KiB). In FSYNC
+     * mode that write takes the lock a commit holds while it forces the segment, so with the default the
+     * streamer's stripes stopped at every commit's fsync; each commit now writes what they hold. Costs at most
+     * this much heap per writing thread.
+     */
+    public static final int WAL_RECORD_BUFFER_BYTES = 8 << 20;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final Ignite ignite;
     private final Map<HqCache, IgniteCache<String, byte[]>> caches = new EnumMap<>(HqCache.class);
     private final Tx view = new CacheTx();
-    private final IgniteDataStreamer<String, byte[]> streamer;
+    /** Idle streamers; an ingest borrows one, so its flush waits for its own entries only. */
+    private final java.util.Queue<IgniteDataStreamer<String, byte[]>> streamers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private volatile boolean closed;
     private final Map<String, StoreGate> gates = new ConcurrentHashMap<>();
     private volatile Runnable afterStreaming = () -> { };
 
@@ -143,8 +153,7 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
             for (HqCache c : HqCache.values()) {
                 caches.put(c, ignite.getOrCreateCache(cacheConfiguration(c)));
             }
-            streamer = ignite.dataStreamer(HqCache.ENTRIES.cacheName);
-            streamer.allowOverwrite(false);
+            streamers.add(newStreamer());
         } catch (RuntimeException e) {
             ignite.close();
             throw e;
@@ -192,6 +201,7 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
                 .setWalArchivePath(work.resolve("wal").toString())
                 .setWalSegmentSize(o.walSegmentBytes())
                 .setWalSegments(o.walSegments())
+                .setWalThreadLocalBufferSize(WAL_RECORD_BUFFER_BYTES)
                 .setDefaultDataRegionConfiguration(new DataRegionConfiguration()
                         .setName("hq")
                         .setPersistenceEnabled(true)
@@ -258,8 +268,20 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
                 }
                 return super.store(store, batch, now);
             }
-            if (ahead != null && (!continues(batch, ahead.vectorAfter) || ahead.behindAnother())) {
-                // Repeats or a gap need what the batches ahead write, and at most two batches may be in flight.
+            if (ahead != null) {
+                // At most PIPELINE_DEPTH batches in flight past their check: this one goes on once the oldest is done.
+                Ticket oldest = ahead;
+                int inFlight = 1;
+                for (Ticket t = ahead.aheadInFlight(); t != null; t = t.aheadInFlight()) {
+                    oldest = t;
+                    inFlight++;
+                }
+                if (inFlight >= PIPELINE_DEPTH) {
+                    oldest.settle();
+                }
+            }
+            if (ahead != null && !continues(batch, ahead.vectorAfter)) {
+                // Repeats or a gap need what the batch ahead writes: check against the vector it leaves, once it left it.
                 ahead.settle();
                 ahead = null;
             }
@@ -317,21 +339,47 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
     }
 
     /**
-     * Writes fresh entries through the node's data streamer, which never overwrites, and returns once Ignite
-     * has applied every one of them. The streamer is shared by all stores' ingests (one per batch costs more
-     * than its writes); each waits for the future of its own entries, so a failure is reported to the
-     * batch it belongs to.
+     * Writes fresh entries through a data streamer, which never overwrites, and returns once Ignite has applied
+     * every one of them. Streamers are kept and reused (one per batch costs more than its writes), but each
+     * ingest has one to itself: {@code flush()} waits for everything its streamer holds, so two batches
+     * streaming at once through one streamer would each wait for the other.
      */
     private void stream(Map<String, byte[]> writes) {
         if (writes.isEmpty()) {
             return;
         }
+        IgniteDataStreamer<String, byte[]> streamer = streamers.poll();
         try {
+            if (streamer == null) {
+                streamer = newStreamer();
+            }
             IgniteFuture<?> applied = streamer.addData(writes);
             streamer.flush();
             applied.get();
         } catch (IgniteException | CacheException | IllegalStateException e) {
+            closeQuietly(streamer);
             throw unavailable(e);
+        }
+        streamers.add(streamer);
+        if (closed) {
+            closeQuietly(streamers.poll());
+        }
+    }
+
+    private IgniteDataStreamer<String, byte[]> newStreamer() {
+        IgniteDataStreamer<String, byte[]> s = ignite.dataStreamer(HqCache.ENTRIES.cacheName);
+        s.allowOverwrite(false);
+        return s;
+    }
+
+    private static void closeQuietly(IgniteDataStreamer<String, byte[]> streamer) {
+        if (streamer == null) {
+            return;
+        }
+        try {
+            streamer.close();
+        } catch (IgniteException | CacheException | IllegalStateException e) {
+            // Nothing is left in it that an ingest waits for (each flushes, or failed); the node goes on or stops either way.
         }
     }
 
@@ -393,10 +441,10 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
             this.ahead = ahead;
         }
 
-        /** Whether the batch ahead of this one is still in flight too. */
-        boolean behindAnother() {
+        /** The batch ahead of this one if it is still in flight too, else null. */
+        Ticket aheadInFlight() {
             Ticket a = ahead;
-            return a != null && !a.finished.isDone();
+            return a != null && !a.finished.isDone() ? a : null;
         }
 
         /** Waits until this batch has committed or failed, whichever. */
@@ -471,10 +519,9 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
     @Override
     public void close() {
         // Not cancelling: a transaction in flight finishes (or rolls back) before the node stops.
-        try {
-            streamer.close();
-        } catch (IgniteException | CacheException | IllegalStateException e) {
-            // Nothing is left in it (every ingest flushes); the node stops either way.
+        closed = true;
+        for (IgniteDataStreamer<String, byte[]> s = streamers.poll(); s != null; s = streamers.poll()) {
+            closeQuietly(s);
         }
         Ignition.stop(ignite.name(), false);
     }

@@ -12,8 +12,8 @@ import java.time.Duration;
  * @param maxBackoffMillis   longest retry wait
  * @param maxBatchEntries    entries per upload batch
  * @param maxBatchBytes      encoded size of an upload batch (HQ refuses request bodies above its limit, 1 MiB by default)
- * @param batchesInFlight    batches sent and not yet answered at most; each continues the one before, so HQ stores
- *                           one while the next travels and is checked (1: wait for every answer)
+ * @param batchesInFlight    batches sent and not yet answered at most; each continues the one before, so HQ commits
+ *                           one while it streams the next and a third travels and is checked (1: wait for every answer)
  * @param connectTimeout     TCP connect to HQ
  * @param requestTimeout     one HTTP exchange with HQ
  * @param catalogRefreshMillis a catalog pull at least this often, even if HQ's vector reports no new version
@@ -25,7 +25,7 @@ public record UploadSettings(long pollMillis, long lingerMillis, long leaderChec
 
     /** The settings a store node runs with. */
     public static UploadSettings defaults() {
-        return new UploadSettings(2_000, 50, 250, 100, 5_000, 4_000, 1024 * 1024, 2, Duration.ofSeconds(3),
+        return new UploadSettings(2_000, 50, 250, 100, 5_000, 4_000, 1024 * 1024, 3, Duration.ofSeconds(3),
                 Duration.ofSeconds(30), 60_000, 10_000);
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import io.storelog.node.hq.EmbeddedIgniteStore;
 import io.storelog.node.hq.IgniteLogs;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
@@ -88,6 +89,7 @@ public final class IgniteBulkLoad implements AutoCloseable {
                 .setWalArchivePath(work.resolve("wal").toString())
                 .setWalSegmentSize(segmentBytes)
                 .setWalSegments(segments)
+                .setWalThreadLocalBufferSize(EmbeddedIgniteStore.WAL_RECORD_BUFFER_BYTES)
                 .setDefaultDataRegionConfiguration(new DataRegionConfiguration()
                         .setName("hq")
                         .setPersistenceEnabled(true)
@@ -167,9 +169,9 @@ public final class IgniteBulkLoad implements AutoCloseable {
 
     /** The settings that decide what "stored" means here. */
     public String durability() {
-        return String.format(Locale.ROOT, "Ignite %s, native persistence on, WALMode.FSYNC, %d WAL segments of %d MiB, region up to %d MiB; "
-                + "cache TRANSACTIONAL, PARTITIONED (128 partitions, 0 backups), FULL_SYNC", ignite.version(), walSegments,
-                walSegmentBytes >> 20, regionMaxBytes >> 20);
+        return String.format(Locale.ROOT, "Ignite %s, native persistence on, WALMode.FSYNC, %d WAL segments of %d MiB, WAL thread buffer "
+                + "%d MiB (as headquarters), region up to %d MiB; cache TRANSACTIONAL, PARTITIONED (128 partitions, 0 backups), FULL_SYNC",
+                ignite.version(), walSegments, walSegmentBytes >> 20, EmbeddedIgniteStore.WAL_RECORD_BUFFER_BYTES >> 20, regionMaxBytes >> 20);
     }
 
     @Override
