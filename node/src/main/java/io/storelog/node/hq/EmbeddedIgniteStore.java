@@ -323,6 +323,8 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
             if (!committed) {
                 gate.failed(plan.top);
             }
+            // Never finish before the batch ahead: the next batch looks only at the last one checked.
+            ticket.awaitAheadFinished();
             ticket.done(committed);
         }
     }
@@ -349,20 +351,27 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
             return;
         }
         IgniteDataStreamer<String, byte[]> streamer = streamers.poll();
+        boolean applied = false;
         try {
             if (streamer == null) {
                 streamer = newStreamer();
             }
-            IgniteFuture<?> applied = streamer.addData(writes);
+            IgniteFuture<?> done = streamer.addData(writes);
             streamer.flush();
-            applied.get();
+            done.get();
+            applied = true;
         } catch (IgniteException | CacheException | IllegalStateException e) {
-            closeQuietly(streamer);
             throw unavailable(e);
-        }
-        streamers.add(streamer);
-        if (closed) {
-            closeQuietly(streamers.poll());
+        } finally {
+            if (applied) {
+                streamers.add(streamer);
+                if (closed) {
+                    closeQuietly(streamers.poll(), false);
+                }
+            } else {
+                // Cancelled, not flushed again: what it still holds belongs to a batch that has failed.
+                closeQuietly(streamer, true);
+            }
         }
     }
 
@@ -372,12 +381,12 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
         return s;
     }
 
-    private static void closeQuietly(IgniteDataStreamer<String, byte[]> streamer) {
+    private static void closeQuietly(IgniteDataStreamer<String, byte[]> streamer, boolean cancel) {
         if (streamer == null) {
             return;
         }
         try {
-            streamer.close();
+            streamer.close(cancel);
         } catch (IgniteException | CacheException | IllegalStateException e) {
             // Nothing is left in it that an ingest waits for (each flushes, or failed); the node goes on or stops either way.
         }
@@ -445,6 +454,14 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
         Ticket aheadInFlight() {
             Ticket a = ahead;
             return a != null && !a.finished.isDone() ? a : null;
+        }
+
+        /** Waits until the batch ahead, if any, has committed or failed. */
+        void awaitAheadFinished() {
+            Ticket a = ahead;
+            if (a != null) {
+                a.settle();
+            }
         }
 
         /** Waits until this batch has committed or failed, whichever. */
@@ -521,7 +538,7 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
         // Not cancelling: a transaction in flight finishes (or rolls back) before the node stops.
         closed = true;
         for (IgniteDataStreamer<String, byte[]> s = streamers.poll(); s != null; s = streamers.poll()) {
-            closeQuietly(s);
+            closeQuietly(s, false);
         }
         Ignition.stop(ignite.name(), false);
     }

@@ -6,13 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.storelog.protocol.VersionVector;
-import io.storelog.protocol.VersionVectorEntry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -34,9 +35,12 @@ class EmbeddedPipelinedIngestTest {
     @TempDir
     Path dir;
     private EmbeddedIgniteStore store;
+    /** Threads of their own for ingests that block: a common pool of two workers could leave none free. */
+    private final ExecutorService threads = Executors.newCachedThreadPool();
 
     @AfterEach
     void close() {
+        threads.shutdownNow();
         if (store != null) {
             store.afterStreaming(() -> { });
             store.close();
@@ -58,7 +62,7 @@ class EmbeddedPipelinedIngestTest {
             }
         });
 
-        CompletableFuture<IngestResult> first = CompletableFuture.supplyAsync(() -> store.ingest(STORE, bills(11, 20), 2));
+        CompletableFuture<IngestResult> first = CompletableFuture.supplyAsync(() -> store.ingest(STORE, bills(11, 20), 2), threads);
         await().atMost(WAIT).until(() -> calls.get() == 1);
         IngestResult second = store.ingest(STORE, bills(21, 30), 3);
 
@@ -82,7 +86,7 @@ class EmbeddedPipelinedIngestTest {
             secondStreamed.countDown();
         });
 
-        CompletableFuture<IngestResult> first = CompletableFuture.supplyAsync(() -> store.ingest(STORE, bills(11, 20), 2));
+        CompletableFuture<IngestResult> first = CompletableFuture.supplyAsync(() -> store.ingest(STORE, bills(11, 20), 2), threads);
         await().atMost(WAIT).until(() -> calls.get() == 1);
         assertThatThrownBy(() -> store.ingest(STORE, bills(21, 30), 3)).isInstanceOf(HqStorageException.class)
                 .hasMessageContaining("the batch before this one failed");
@@ -90,10 +94,11 @@ class EmbeddedPipelinedIngestTest {
         store.afterStreaming(() -> { });
 
         assertThat(store.vector(STORE)).isEqualTo(vector(10));
-        assertThat(held()).as("both batches' streamed entries lie above the vector").containsExactlyInAnyOrderElementsOf(bills(1, 10));
+        assertThat(HeldBills.held(store, STORE)).as("both batches' streamed entries lie above the vector")
+                .containsExactlyInAnyOrderElementsOf(bills(1, 10));
         assertThat(store.ingest(STORE, bills(11, 20), 4).stored()).isEqualTo(10);
         // The second batch's streamed copies are still stored; a forked copy now must not be counted over them.
-        IngestResult fork = store.ingest(STORE, TestEntries.bills(ORIGIN, 21, 30, 7_777), 5);
+        IngestResult fork = store.ingest(STORE, forks(21, 30), 5);
         assertThat(fork.stored()).isEqualTo(10);
         assertThat(fork.quarantined()).isEqualTo(10);
         assertHoldsBills(30, 10);
@@ -103,29 +108,16 @@ class EmbeddedPipelinedIngestTest {
     void aBatchWithRepeatsOfTheBatchInFlightWaitsForItAndFindsThemAsDuplicates() throws Exception {
         store = open();
         store.ingest(STORE, bills(1, 10), 1);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger calls = new AtomicInteger();
-        List<VersionVector> vectorWhenSecondStreamed = new ArrayList<>();
-        CompletableFuture<IngestResult> first = new CompletableFuture<>();
-        store.afterStreaming(() -> {
-            if (calls.incrementAndGet() == 1) {
-                awaitLatch(release);
-            } else {
-                vectorWhenSecondStreamed.add(store.vector(STORE));
-            }
-        });
+        FirstHeld hook = new FirstHeld(2);
 
-        CompletableFuture.runAsync(() -> complete(first, () -> store.ingest(STORE, bills(11, 20), 2)));
-        await().atMost(WAIT).until(() -> calls.get() == 1);
-        CompletableFuture<IngestResult> second = new CompletableFuture<>();
-        Thread secondThread = new Thread(() -> complete(second, () -> store.ingest(STORE, bills(15, 25), 3)));
-        secondThread.start();
-        await().atMost(WAIT).until(() -> secondThread.getState() == Thread.State.WAITING);
-        release.countDown();
+        CompletableFuture<IngestResult> first = CompletableFuture.supplyAsync(() -> store.ingest(STORE, bills(11, 20), 2), threads);
+        await().atMost(WAIT).until(() -> hook.calls.get() == 1);
+        CompletableFuture<IngestResult> second = inThreadAwaitingWait(() -> store.ingest(STORE, bills(15, 25), 3));
+        hook.release.countDown();
 
         assertThat(first.get(30, TimeUnit.SECONDS).stored()).isEqualTo(10);
         IngestResult r = second.get(30, TimeUnit.SECONDS);
-        assertThat(vectorWhenSecondStreamed).as("the batch with repeats was checked only after the one in flight committed")
+        assertThat(hook.vectorSeen).as("the batch with repeats was checked only after the one in flight committed")
                 .containsExactly(vector(20));
         assertThat(r.stored()).isEqualTo(5);
         assertThat(r.duplicates()).isEqualTo(6);
@@ -137,33 +129,130 @@ class EmbeddedPipelinedIngestTest {
     void aThirdBatchWaitsUntilTheFirstIsDoneSoAtMostTwoAreInFlight() throws Exception {
         store = open();
         store.ingest(STORE, bills(1, 10), 1);
+        FirstHeld hook = new FirstHeld(3);
+
+        CompletableFuture<IngestResult> first = CompletableFuture.supplyAsync(() -> store.ingest(STORE, bills(11, 20), 2), threads);
+        await().atMost(WAIT).until(() -> hook.calls.get() == 1);
+        CompletableFuture<IngestResult> second = CompletableFuture.supplyAsync(() -> store.ingest(STORE, bills(21, 30), 3), threads);
+        await().atMost(WAIT).until(() -> hook.calls.get() == 2);
+        CompletableFuture<IngestResult> third = inThreadAwaitingWait(() -> store.ingest(STORE, bills(31, 40), 4));
+        hook.release.countDown();
+
+        assertThat(first.get(30, TimeUnit.SECONDS).stored()).isEqualTo(10);
+        assertThat(second.get(30, TimeUnit.SECONDS).stored()).isEqualTo(10);
+        assertThat(third.get(30, TimeUnit.SECONDS).stored()).isEqualTo(10);
+        assertThat(hook.vectorSeen).as("never three batches past their check at once: the first had committed")
+                .singleElement().isIn(vector(20), vector(30));
+        assertHoldsBills(40, 0);
+    }
+
+    @Test
+    void aBatchThatFailsBehindOneInFlightFinishesOnlyAfterItSoTheNextBatchStillWaitsForIt() throws Exception {
+        store = open();
+        store.ingest(STORE, bills(1, 10), 1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger calls = new AtomicInteger();
-        List<VersionVector> vectorWhenThirdStreamed = new ArrayList<>();
         store.afterStreaming(() -> {
             int call = calls.incrementAndGet();
             if (call == 1) {
                 awaitLatch(release);
-            } else if (call == 3) {
-                vectorWhenThirdStreamed.add(store.vector(STORE));
+            } else if (call == 2) {
+                throw new IllegalStateException("stopped between the stream and the commit");
             }
         });
 
-        CompletableFuture<IngestResult> first = CompletableFuture.supplyAsync(() -> store.ingest(STORE, bills(11, 20), 2));
+        CompletableFuture<IngestResult> first = CompletableFuture.supplyAsync(() -> store.ingest(STORE, bills(11, 20), 2), threads);
         await().atMost(WAIT).until(() -> calls.get() == 1);
-        CompletableFuture<IngestResult> second = CompletableFuture.supplyAsync(() -> store.ingest(STORE, bills(21, 30), 3));
+        CompletableFuture<IngestResult> second = CompletableFuture.supplyAsync(() -> store.ingest(STORE, bills(21, 30), 3), threads);
         await().atMost(WAIT).until(() -> calls.get() == 2);
-        Thread third = new Thread(() -> store.ingest(STORE, bills(31, 40), 4));
-        third.start();
-        await().atMost(WAIT).until(() -> third.getState() == Thread.State.WAITING);
+        // A forked copy of the first batch's entries: it must be checked against what the first leaves, not beside it.
+        CompletableFuture<IngestResult> fork = inThreadAwaitingWait(() -> store.ingest(STORE, forks(11, 20), 4));
         release.countDown();
-        third.join(30_000);
 
         assertThat(first.get(30, TimeUnit.SECONDS).stored()).isEqualTo(10);
-        assertThat(second.get(30, TimeUnit.SECONDS).stored()).isEqualTo(10);
-        assertThat(vectorWhenThirdStreamed).as("never three batches past their check at once: the first had committed")
-                .singleElement().isIn(vector(20), vector(30));
-        assertHoldsBills(40, 0);
+        assertThatThrownBy(second::join).hasMessageContaining("stopped between");
+        IngestResult f = fork.get(30, TimeUnit.SECONDS);
+        assertThat(f.stored()).isZero();
+        assertThat(f.quarantined()).isEqualTo(10);
+        assertHoldsBills(20, 10);
+    }
+
+    @Test
+    void afterARestartEntriesLeftByTwoBatchesInFlightAreFoundUpToTwoBatchesAboveTheVector() {
+        store = open();
+        store.ingest(STORE, bills(1, 10), 1);
+        long firstTop = 10 + EmbeddedIgniteStore.MAX_STREAMED_ENTRIES;
+        CountDownLatch secondStreamed = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        store.afterStreaming(() -> {
+            if (calls.incrementAndGet() == 1) {
+                awaitLatch(secondStreamed);
+                throw new IllegalStateException("stopped between the stream and the commit");
+            }
+            secondStreamed.countDown();
+        });
+        CompletableFuture<IngestResult> first = CompletableFuture.supplyAsync(() -> store.ingest(STORE, bills(11, firstTop), 2), threads);
+        await().atMost(WAIT).until(() -> calls.get() == 1);
+        assertThatThrownBy(() -> store.ingest(STORE, bills(firstTop + 1, firstTop + 10), 3)).hasMessageContaining("failed");
+        assertThatThrownBy(first::join).hasMessageContaining("stopped between");
+        store.close();
+        store = open();
+
+        assertThat(store.ingest(STORE, bills(11, firstTop), 4).stored()).isEqualTo(firstTop - 10);
+        // Above the first batch's full length: found only because a restart reads two batches' worth above the vector.
+        IngestResult fork = store.ingest(STORE, forks(firstTop + 1, firstTop + 10), 5);
+        assertThat(fork.quarantined()).isEqualTo(10);
+        assertHoldsBills(firstTop + 10, 10);
+    }
+
+    @Test
+    void entriesLeftByAFailedBatchAboveTheRestartWindowAreStillFoundInTheSameProcess() {
+        store = open();
+        long top = (long) EmbeddedIgniteStore.PIPELINE_DEPTH * EmbeddedIgniteStore.MAX_STREAMED_ENTRIES + 10;
+        for (long from = 1; from <= top; from += 4_000) {
+            store.ingest(STORE, bills(from, Math.min(top, from + 3_999)), 1);
+        }
+        store.afterStreaming(() -> {
+            throw new IllegalStateException("stopped between the stream and the commit");
+        });
+        assertThatThrownBy(() -> store.ingest(STORE, bills(top + 1, top + 10), 2)).hasMessageContaining("stopped between");
+        store.afterStreaming(() -> { });
+
+        IngestResult fork = store.ingest(STORE, forks(top + 1, top + 10), 3);
+
+        assertThat(fork.stored()).isEqualTo(10);
+        assertThat(fork.quarantined()).as("the failed batch's streamed copies are the ones held").isEqualTo(10);
+        assertHoldsBills(top + 10, 10);
+    }
+
+    /**
+     * A hook that holds the first batch after its stream until {@link #release}, and records the store's
+     * vector when batch {@code recordAt} has streamed.
+     */
+    private final class FirstHeld {
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger calls = new AtomicInteger();
+        final List<VersionVector> vectorSeen = new ArrayList<>();
+
+        FirstHeld(int recordAt) {
+            store.afterStreaming(() -> {
+                int call = calls.incrementAndGet();
+                if (call == 1) {
+                    awaitLatch(release);
+                } else if (call == recordAt) {
+                    vectorSeen.add(store.vector(STORE));
+                }
+            });
+        }
+    }
+
+    /** Runs {@code ingest} on a thread of its own and returns once that thread waits (for a batch in flight). */
+    private CompletableFuture<IngestResult> inThreadAwaitingWait(java.util.function.Supplier<IngestResult> ingest) {
+        CompletableFuture<IngestResult> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> complete(result, ingest));
+        t.start();
+        await().atMost(WAIT).until(() -> t.getState() == Thread.State.WAITING);
+        return result;
     }
 
     private EmbeddedIgniteStore open() {
@@ -189,28 +278,20 @@ class EmbeddedPipelinedIngestTest {
         }
     }
 
-    /** HQ holds bills 1..to of the origin exactly once, as first sent, and counted {@code quarantined} other copies. */
     private void assertHoldsBills(long to, long quarantined) {
-        StoreSummary s = store.summary(STORE).orElseThrow();
-        assertThat(s.vector()).isEqualTo(vector(to));
-        assertThat(s.entries()).isEqualTo(to);
-        assertThat(s.bills()).isEqualTo(to);
-        assertThat(s.salesTotal()).isEqualTo(TestEntries.billTotals(1, to));
-        assertThat(s.quarantined()).isEqualTo(quarantined);
-        assertThat(held()).containsExactlyInAnyOrderElementsOf(bills(1, to));
-    }
-
-    private List<ByteString> held() {
-        List<ByteString> out = new ArrayList<>();
-        store.forEachEntry(STORE, bytes -> out.add(ByteString.copyFrom(bytes)));
-        return out;
+        HeldBills.assertHolds(store, STORE, ORIGIN, 1, to, quarantined);
     }
 
     private static List<ByteString> bills(long from, long to) {
         return TestEntries.bills(ORIGIN, from, to);
     }
 
+    /** The same ids with other bytes: what a forked origin would send. */
+    private static List<ByteString> forks(long from, long to) {
+        return TestEntries.bills(ORIGIN, from, to, 7_777);
+    }
+
     private static VersionVector vector(long seq) {
-        return VersionVector.newBuilder().addEntries(VersionVectorEntry.newBuilder().setOrigin(ORIGIN).setSeq(seq)).build();
+        return HeldBills.vector(ORIGIN, seq);
     }
 }

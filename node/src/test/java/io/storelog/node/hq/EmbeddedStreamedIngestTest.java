@@ -137,21 +137,12 @@ class EmbeddedStreamedIngestTest {
         store.afterStreaming(() -> { });
     }
 
-    /** HQ holds bills 1..to of the origin exactly once, as first sent, and counted {@code quarantined} others. */
     private void assertHoldsBills(long from, long to, long quarantined) {
-        StoreSummary s = store.summary(STORE).orElseThrow();
-        assertThat(s.vector()).isEqualTo(vector(to));
-        assertThat(s.entries()).isEqualTo(to - from + 1);
-        assertThat(s.bills()).isEqualTo(to - from + 1);
-        assertThat(s.salesTotal()).isEqualTo(TestEntries.billTotals(from, to));
-        assertThat(s.quarantined()).isEqualTo(quarantined);
-        assertThat(held()).containsExactlyInAnyOrderElementsOf(bills(from, to));
+        HeldBills.assertHolds(store, STORE, ORIGIN, from, to, quarantined);
     }
 
     private List<ByteString> held() {
-        List<ByteString> out = new ArrayList<>();
-        store.forEachEntry(STORE, bytes -> out.add(ByteString.copyFrom(bytes)));
-        return out;
+        return HeldBills.held(store, STORE);
     }
 
     private static List<ByteString> bills(long from, long to) {
@@ -164,6 +155,6 @@ class EmbeddedStreamedIngestTest {
     }
 
     private static VersionVector vector(long seq) {
-        return VersionVector.newBuilder().addEntries(VersionVectorEntry.newBuilder().setOrigin(ORIGIN).setSeq(seq)).build();
+        return HeldBills.vector(ORIGIN, seq);
     }
 }
