@@ -69,10 +69,11 @@ import org.apache.ignite.transactions.TransactionIsolation;
  *       so no state holds the vector without the entries beneath it.</li>
  * </ol>
  *
- * <p>Two batches of a store may be in flight at once ({@link #PIPELINE_DEPTH}): while one commits (its WAL
- * fsync leaves the CPU idle), the next, which continues it seq by seq, is classified and streamed. A batch
- * that does not simply continue the one in flight (repeats, a gap) waits for it and is classified against
- * the committed vector, because its repeats must be compared with entries that batch is still writing.
+ * <p>Two batches of a store may be in flight at once ({@link #PIPELINE_DEPTH}): while one commits, the next,
+ * which continues it seq by seq, is classified and streamed. A batch that does not simply continue the one
+ * in flight (repeats, a gap) waits for it and is classified against the committed vector, because its
+ * repeats must be compared with entries that batch is still writing. A batch never finishes, even failing,
+ * before the one ahead of it, since the next batch looks only at the last one checked.
  *
  * <p>A crash or an error between steps 2 and 3 leaves entries <em>above</em> the vector, and a later batch
  * may carry a different copy under the same key (a forked origin), which a non-overwriting streamer would
