@@ -17,13 +17,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The leader keeps two batches in flight, the second continuing the first. Whatever happens to the first
- * while the second travels (overtaken, failed, made redundant by another leader), headquarters ends with
- * every entry exactly once and the leader with nothing pending.
+ * The leader keeps several batches in flight (three by default), each continuing the one before. Whatever
+ * happens to the first while the next travels (overtaken, failed, made redundant by another leader),
+ * headquarters ends with every entry exactly once and the leader with nothing pending.
  */
 class PipelinedUploadTest {
-    /** Three batches and more at the default batch size, so two are in flight and a third follows. */
-    private static final int BACKLOG = UploadSettings.defaults().maxBatchEntries() * 3 - 500;
+    /** Four batches at the default batch size, so the leader's window fills and one more follows. */
+    private static final int BACKLOG = UploadSettings.defaults().maxBatchEntries() * 4 - 500;
 
     @TempDir
     Path dir;
@@ -39,7 +39,9 @@ class PipelinedUploadTest {
             hq.up();
 
             awaitHqHoldsAll(hq, node);
-            assertThat(hq.maxUploadsInProgress()).as("two batches in flight at once").isEqualTo(2);
+            // How many go out while the first is held depends on timing; never more than the window.
+            assertThat(hq.maxUploadsInProgress()).as("batches in flight at once")
+                    .isBetween(2, UploadSettings.defaults().batchesInFlight());
             assertThat(hq.conflicts()).as("the overtaking batch was refused").isPositive();
             LeaderTesting.assertHqHoldsExactly(hq, node);
             awaitNothingPending(node);
@@ -89,8 +91,9 @@ class PipelinedUploadTest {
                     assertThat(hq.duplicates()).as("this leader's batches in flight arrived as repeats").isPositive());
             LeaderTesting.assertHqHoldsExactly(hq, node);
             awaitNothingPending(node);
-            assertThat(node.leader().entriesUploaded()).as("no more than the two batches in flight were sent")
-                    .isLessThanOrEqualTo(2L * UploadSettings.defaults().maxBatchEntries());
+            // The backlog is larger than the window, so a leader that sent on regardless would fail this.
+            assertThat(node.leader().entriesUploaded()).as("no more than the batches in flight were sent")
+                    .isLessThanOrEqualTo((long) UploadSettings.defaults().batchesInFlight() * UploadSettings.defaults().maxBatchEntries());
         }
     }
 
