@@ -80,6 +80,14 @@ final class Browser implements AutoCloseable {
         driver.switchTo().activeElement().sendKeys(keys);
     }
 
+    /**
+     * Waits until no dialog is open. The till drops keys while one is (its key handler returns early), and
+     * a dialog may still be closing after the state it changed is already shown.
+     */
+    void awaitNoDialog() {
+        until(d -> Boolean.TRUE.equals(script("return document.querySelector('dialog[open]') === null")) ? true : null);
+    }
+
     /** Presses Enter on the focused element. */
     void enter() {
         type(Keys.ENTER);

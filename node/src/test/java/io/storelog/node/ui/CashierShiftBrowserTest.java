@@ -53,6 +53,7 @@ class CashierShiftBrowserTest {
             JsonNode shift = api.get("/api/shifts/current").body();
             assertThat(shift.get("openingFloat").asLong()).isEqualTo(10_000);
 
+            browser.awaitNoDialog();
             browser.type("MILK-1L", Keys.ENTER);
             browser.visible("#cart-lines tr[data-sku='MILK-1L']");
             browser.enter();

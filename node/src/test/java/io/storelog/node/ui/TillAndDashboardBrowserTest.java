@@ -48,6 +48,7 @@ class TillAndDashboardBrowserTest {
             String lane2Till = browser.open(url(c, 1, "/"));
             browser.signInWithToken(TOKEN);
             assertThat(browser.awaitText("#node-id")).isEqualTo(c.name(1));
+            browser.awaitNoDialog();
             browser.type("MILK-1L");
             String before = browser.awaitText("#results li[data-sku='MILK-1L'] .on-hand");
             assertThat(new BigDecimal(before)).isEqualByComparingTo("10");
