@@ -4,14 +4,15 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -114,7 +115,7 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
     private final Map<HqCache, IgniteCache<String, byte[]>> caches = new EnumMap<>(HqCache.class);
     private final Tx view = new CacheTx();
     /** Idle streamers; an ingest borrows one, so its flush waits for its own entries only. */
-    private final java.util.Queue<IgniteDataStreamer<String, byte[]>> streamers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<IgniteDataStreamer<String, byte[]>> streamers = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
     private final Map<String, StoreGate> gates = new ConcurrentHashMap<>();
     private volatile Runnable afterStreaming = () -> { };

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +39,13 @@ class EmbeddedPipelinedIngestTest {
     /** Threads of their own for ingests that block: a common pool of two workers could leave none free. */
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
+    /** Every test starts from a store whose vector covers bills 1..10. */
+    @BeforeEach
+    void openWithTenBills() {
+        store = open();
+        store.ingest(STORE, bills(1, 10), 1);
+    }
+
     @AfterEach
     void close() {
         threads.shutdownNow();
@@ -49,8 +57,6 @@ class EmbeddedPipelinedIngestTest {
 
     @Test
     void theNextBatchIsStreamedWhileTheOneBeforeItIsInFlightAndBothCommitInOrder() throws Exception {
-        store = open();
-        store.ingest(STORE, bills(1, 10), 1);
         CountDownLatch secondStreamed = new CountDownLatch(1);
         AtomicInteger calls = new AtomicInteger();
         // The first batch cannot commit until the second has been checked and streamed behind it.
@@ -62,8 +68,7 @@ class EmbeddedPipelinedIngestTest {
             }
         });
 
-        CompletableFuture<IngestResult> first = CompletableFuture.supplyAsync(() -> store.ingest(STORE, bills(11, 20), 2), threads);
-        await().atMost(WAIT).until(() -> calls.get() == 1);
+        CompletableFuture<IngestResult> first = inFlight(bills(11, 20), 2, calls, 1);
         IngestResult second = store.ingest(STORE, bills(21, 30), 3);
 
         assertThat(first.get(30, TimeUnit.SECONDS).stored()).isEqualTo(10);
@@ -74,20 +79,9 @@ class EmbeddedPipelinedIngestTest {
 
     @Test
     void whenTheBatchInFlightFailsTheOneCheckedBehindItFailsTooAndTheirRetriesAndForksEndWithEachEntryOnce() {
-        store = open();
-        store.ingest(STORE, bills(1, 10), 1);
-        CountDownLatch secondStreamed = new CountDownLatch(1);
-        AtomicInteger calls = new AtomicInteger();
-        store.afterStreaming(() -> {
-            if (calls.incrementAndGet() == 1) {
-                awaitLatch(secondStreamed);
-                throw new IllegalStateException("stopped between the stream and the commit");
-            }
-            secondStreamed.countDown();
-        });
+        AtomicInteger calls = failFirstOnceSecondStreamed();
 
-        CompletableFuture<IngestResult> first = CompletableFuture.supplyAsync(() -> store.ingest(STORE, bills(11, 20), 2), threads);
-        await().atMost(WAIT).until(() -> calls.get() == 1);
+        CompletableFuture<IngestResult> first = inFlight(bills(11, 20), 2, calls, 1);
         assertThatThrownBy(() -> store.ingest(STORE, bills(21, 30), 3)).isInstanceOf(HqStorageException.class)
                 .hasMessageContaining("the batch before this one failed");
         assertThatThrownBy(first::join).hasMessageContaining("stopped between");
@@ -106,12 +100,9 @@ class EmbeddedPipelinedIngestTest {
 
     @Test
     void aBatchWithRepeatsOfTheBatchInFlightWaitsForItAndFindsThemAsDuplicates() throws Exception {
-        store = open();
-        store.ingest(STORE, bills(1, 10), 1);
         FirstHeld hook = new FirstHeld(2);
 
-        CompletableFuture<IngestResult> first = CompletableFuture.supplyAsync(() -> store.ingest(STORE, bills(11, 20), 2), threads);
-        await().atMost(WAIT).until(() -> hook.calls.get() == 1);
+        CompletableFuture<IngestResult> first = inFlight(bills(11, 20), 2, hook.calls, 1);
         CompletableFuture<IngestResult> second = inThreadAwaitingWait(() -> store.ingest(STORE, bills(15, 25), 3));
         hook.release.countDown();
 
@@ -127,14 +118,10 @@ class EmbeddedPipelinedIngestTest {
 
     @Test
     void aThirdBatchWaitsUntilTheFirstIsDoneSoAtMostTwoAreInFlight() throws Exception {
-        store = open();
-        store.ingest(STORE, bills(1, 10), 1);
         FirstHeld hook = new FirstHeld(3);
 
-        CompletableFuture<IngestResult> first = CompletableFuture.supplyAsync(() -> store.ingest(STORE, bills(11, 20), 2), threads);
-        await().atMost(WAIT).until(() -> hook.calls.get() == 1);
-        CompletableFuture<IngestResult> second = CompletableFuture.supplyAsync(() -> store.ingest(STORE, bills(21, 30), 3), threads);
-        await().atMost(WAIT).until(() -> hook.calls.get() == 2);
+        CompletableFuture<IngestResult> first = inFlight(bills(11, 20), 2, hook.calls, 1);
+        CompletableFuture<IngestResult> second = inFlight(bills(21, 30), 3, hook.calls, 2);
         CompletableFuture<IngestResult> third = inThreadAwaitingWait(() -> store.ingest(STORE, bills(31, 40), 4));
         hook.release.countDown();
 
@@ -148,8 +135,6 @@ class EmbeddedPipelinedIngestTest {
 
     @Test
     void aBatchThatFailsBehindOneInFlightFinishesOnlyAfterItSoTheNextBatchStillWaitsForIt() throws Exception {
-        store = open();
-        store.ingest(STORE, bills(1, 10), 1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger calls = new AtomicInteger();
         store.afterStreaming(() -> {
@@ -161,10 +146,8 @@ class EmbeddedPipelinedIngestTest {
             }
         });
 
-        CompletableFuture<IngestResult> first = CompletableFuture.supplyAsync(() -> store.ingest(STORE, bills(11, 20), 2), threads);
-        await().atMost(WAIT).until(() -> calls.get() == 1);
-        CompletableFuture<IngestResult> second = CompletableFuture.supplyAsync(() -> store.ingest(STORE, bills(21, 30), 3), threads);
-        await().atMost(WAIT).until(() -> calls.get() == 2);
+        CompletableFuture<IngestResult> first = inFlight(bills(11, 20), 2, calls, 1);
+        CompletableFuture<IngestResult> second = inFlight(bills(21, 30), 3, calls, 2);
         // A forked copy of the first batch's entries: it must be checked against what the first leaves, not beside it.
         CompletableFuture<IngestResult> fork = inThreadAwaitingWait(() -> store.ingest(STORE, forks(11, 20), 4));
         release.countDown();
@@ -179,20 +162,9 @@ class EmbeddedPipelinedIngestTest {
 
     @Test
     void afterARestartEntriesLeftByTwoBatchesInFlightAreFoundUpToTwoBatchesAboveTheVector() {
-        store = open();
-        store.ingest(STORE, bills(1, 10), 1);
         long firstTop = 10 + EmbeddedIgniteStore.MAX_STREAMED_ENTRIES;
-        CountDownLatch secondStreamed = new CountDownLatch(1);
-        AtomicInteger calls = new AtomicInteger();
-        store.afterStreaming(() -> {
-            if (calls.incrementAndGet() == 1) {
-                awaitLatch(secondStreamed);
-                throw new IllegalStateException("stopped between the stream and the commit");
-            }
-            secondStreamed.countDown();
-        });
-        CompletableFuture<IngestResult> first = CompletableFuture.supplyAsync(() -> store.ingest(STORE, bills(11, firstTop), 2), threads);
-        await().atMost(WAIT).until(() -> calls.get() == 1);
+        AtomicInteger calls = failFirstOnceSecondStreamed();
+        CompletableFuture<IngestResult> first = inFlight(bills(11, firstTop), 2, calls, 1);
         assertThatThrownBy(() -> store.ingest(STORE, bills(firstTop + 1, firstTop + 10), 3)).hasMessageContaining("failed");
         assertThatThrownBy(first::join).hasMessageContaining("stopped between");
         store.close();
@@ -207,9 +179,8 @@ class EmbeddedPipelinedIngestTest {
 
     @Test
     void entriesLeftByAFailedBatchAboveTheRestartWindowAreStillFoundInTheSameProcess() {
-        store = open();
         long top = (long) EmbeddedIgniteStore.PIPELINE_DEPTH * EmbeddedIgniteStore.MAX_STREAMED_ENTRIES + 10;
-        for (long from = 1; from <= top; from += 4_000) {
+        for (long from = 11; from <= top; from += 4_000) {
             store.ingest(STORE, bills(from, Math.min(top, from + 3_999)), 1);
         }
         store.afterStreaming(() -> {
@@ -244,6 +215,27 @@ class EmbeddedPipelinedIngestTest {
                 }
             });
         }
+    }
+
+    /** A hook under which the first batch fails after its stream, once a second batch has streamed; returns its call count. */
+    private AtomicInteger failFirstOnceSecondStreamed() {
+        CountDownLatch secondStreamed = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        store.afterStreaming(() -> {
+            if (calls.incrementAndGet() == 1) {
+                awaitLatch(secondStreamed);
+                throw new IllegalStateException("stopped between the stream and the commit");
+            }
+            secondStreamed.countDown();
+        });
+        return calls;
+    }
+
+    /** Starts ingesting {@code batch} on a thread of its own and returns once the hook was called {@code call} times. */
+    private CompletableFuture<IngestResult> inFlight(List<ByteString> batch, long now, AtomicInteger calls, int call) {
+        CompletableFuture<IngestResult> result = CompletableFuture.supplyAsync(() -> store.ingest(STORE, batch, now), threads);
+        await().atMost(WAIT).until(() -> calls.get() == call);
+        return result;
     }
 
     /** Runs {@code ingest} on a thread of its own and returns once that thread waits (for a batch in flight). */
