@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -13,7 +14,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import javax.cache.Cache;
@@ -74,7 +77,9 @@ import org.apache.ignite.transactions.TransactionIsolation;
  * which continues it seq by seq, is classified and streamed. A batch that does not simply continue the one
  * in flight (repeats, a gap) waits for it and is classified against the committed vector, because its
  * repeats must be compared with entries that batch is still writing. A batch never finishes, even failing,
- * before the one ahead of it, since the next batch looks only at the last one checked.
+ * before the one ahead of it, since the next batch looks only at the last one checked. A batch that starts above
+ * everything held or in flight first waits briefly ({@link #REORDER_WAIT_MILLIS}) for the batch that fills the
+ * gap: the leader's batches travel on separate connections and may arrive out of order.
  *
  * <p>A crash or an error between steps 2 and 3 leaves entries <em>above</em> the vector, and a later batch
  * may carry a different copy under the same key (a forked origin), which a non-overwriting streamer would
@@ -101,6 +106,12 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
      * {@link #MAX_STREAMED_ENTRIES}, how far above the vector a crash can have left entries.
      */
     static final int PIPELINE_DEPTH = 2;
+    /**
+     * How long a batch that starts above everything this store holds or has in flight waits for the batch that
+     * fills the gap. A leader sends several batches at once over separate connections, and the later one may be
+     * checked first; refusing it would make the leader drain its window and start again from the vector.
+     */
+    static final long REORDER_WAIT_MILLIS = 1_000;
     /**
      * WAL records a writing thread may hold before it must write them to the segment itself
      * ({@code DataStorageConfiguration.setWalThreadLocalBufferSize}; Ignite's default is 128 KiB). In FSYNC
@@ -263,12 +274,17 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
         Ticket ticket;
         gate.lock.lock();
         try {
+            awaitPredecessor(gate, store, batch);
             Ticket ahead = gate.pending();
             if (batch.size() > MAX_STREAMED_ENTRIES) {
                 if (ahead != null) {
                     ahead.settle();
                 }
-                return super.store(store, batch, now);
+                try {
+                    return super.store(store, batch, now);
+                } finally {
+                    gate.changed.signalAll();
+                }
             }
             if (ahead != null) {
                 // At most PIPELINE_DEPTH batches in flight past their check: this one goes on once the oldest is done.
@@ -301,6 +317,7 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
             }
             ticket = new Ticket(plan.held, ahead);
             gate.tail = ticket;
+            gate.changed.signalAll();
         } finally {
             gate.lock.unlock();
         }
@@ -328,7 +345,42 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
             // Never finish before the batch ahead: the next batch looks only at the last one checked.
             ticket.awaitAheadFinished();
             ticket.done(committed);
+            gate.signal();
         }
+    }
+
+    /**
+     * With the store's lock held, waits (lock released) while {@code batch} starts above what the store holds and
+     * what the batches in flight will leave, until another batch is checked or finishes, at most
+     * {@link #REORDER_WAIT_MILLIS} in all. A gap still there after that is refused by the check as before.
+     */
+    private void awaitPredecessor(StoreGate gate, String store, List<CheckedEntry> batch) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REORDER_WAIT_MILLIS);
+        while (true) {
+            Ticket ahead = gate.pending();
+            Map<String, Long> latest = ahead != null ? ahead.vectorAfter : Codec.storeRecord(read(HqCache.STORES, store)).vector();
+            long left = deadline - System.nanoTime();
+            if (!startsAbove(batch, latest) || left <= 0) {
+                return;
+            }
+            try {
+                gate.changed.awaitNanos(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Whether some origin's first entry in {@code batch} lies more than one seq above {@code vector}. */
+    private static boolean startsAbove(List<CheckedEntry> batch, Map<String, Long> vector) {
+        Set<String> seen = new HashSet<>();
+        for (CheckedEntry c : batch) {
+            if (c.hasId() && seen.add(c.origin()) && c.seq() > vector.getOrDefault(c.origin(), 0L) + 1) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether every entry with an id continues its origin just above {@code vector}, in order: no repeat, no gap. */
@@ -406,12 +458,24 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
      */
     private static final class StoreGate implements AboveVector {
         final ReentrantLock lock = new ReentrantLock();
+        /** Signalled when a batch is checked or finishes: a batch waiting for the one before it looks again. */
+        final Condition changed = lock.newCondition();
         /** The batch checked last; the next one is checked against the vector it will leave, while it is in flight. */
         Ticket tail;
         /** The vector when this process first read the store: leftovers of an earlier process lie within reach of it. */
         private Map<String, Long> openedAt;
         /** Per origin, the highest seq an ingest of this process streamed and did not commit. */
         private final Map<String, Long> failedUpTo = new ConcurrentHashMap<>();
+
+        /** Wakes batches waiting for the one before them (see {@link #changed}). */
+        void signal() {
+            lock.lock();
+            try {
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
 
         /** The batch checked last, if it has not finished. */
         Ticket pending() {

@@ -196,6 +196,31 @@ class EmbeddedPipelinedIngestTest {
         assertHoldsBills(top + 10, 10);
     }
 
+    @Test
+    void aBatchThatArrivesBeforeTheOneItContinuesWaitsForItInsteadOfBeingRefused() throws Exception {
+        CompletableFuture<IngestResult> later = inThreadAwaiting(Thread.State.TIMED_WAITING,
+                () -> store.ingest(STORE, bills(21, 30), 2));
+
+        assertThat(store.ingest(STORE, bills(11, 20), 3).stored()).isEqualTo(10);
+
+        IngestResult r = later.get(30, TimeUnit.SECONDS);
+        assertThat(r.refused()).as("refused: %s", r.refusal()).isFalse();
+        assertThat(r.stored()).isEqualTo(10);
+        assertHoldsBills(30, 0);
+    }
+
+    @Test
+    void aGapNoBatchFillsIsRefusedAfterTheWaitWithNothingWritten() {
+        long started = System.nanoTime();
+        IngestResult r = store.ingest(STORE, bills(21, 30), 2);
+
+        assertThat(r.refused()).isTrue();
+        assertThat(r.refusal()).contains("send from 11");
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).as("it waited for a batch to fill the gap")
+                .isGreaterThanOrEqualTo(EmbeddedIgniteStore.REORDER_WAIT_MILLIS);
+        assertHoldsBills(10, 0);
+    }
+
     /**
      * A hook that holds the first batch after its stream until {@link #release}, and records the store's
      * vector when batch {@code recordAt} has streamed.
@@ -240,10 +265,15 @@ class EmbeddedPipelinedIngestTest {
 
     /** Runs {@code ingest} on a thread of its own and returns once that thread waits (for a batch in flight). */
     private CompletableFuture<IngestResult> inThreadAwaitingWait(java.util.function.Supplier<IngestResult> ingest) {
+        return inThreadAwaiting(Thread.State.WAITING, ingest);
+    }
+
+    /** Runs {@code ingest} on a thread of its own and returns once that thread is in {@code state}. */
+    private CompletableFuture<IngestResult> inThreadAwaiting(Thread.State state, java.util.function.Supplier<IngestResult> ingest) {
         CompletableFuture<IngestResult> result = new CompletableFuture<>();
         Thread t = new Thread(() -> complete(result, ingest));
         t.start();
-        await().atMost(WAIT).until(() -> t.getState() == Thread.State.WAITING);
+        await().atMost(WAIT).until(() -> t.getState() == state);
         return result;
     }
 
