@@ -447,10 +447,11 @@ public final class HqBench implements Callable<Integer> {
         Headquarters.IngestTimer t = r.timer();
         // The ingest window opens when the first batch was applied: widened by one mean batch, it spans all of them.
         double inside = t.batches() == 0 ? 0 : t.seconds() / (r.ingestSeconds() + t.seconds() / t.batches());
-        report.row("inside headquarters", String.format(Locale.ROOT, "%,d batches applied, mean %.2f ms each (check, transaction, commit), "
-                + "max %.1f ms; %.0f%% of the ingest time; the rest is HTTP, the leader reading the log and waiting for answers",
-                t.batches(), t.meanMillis(), t.maxSeconds() * 1e3, 100 * inside), Map.of("batches", t.batches(),
-                "meanBatchMillis", t.meanMillis(), "insideShare", inside));
+        report.row("inside headquarters", String.format(Locale.ROOT, "%,d batches checked (%,d of them refused as not continuing what "
+                + "headquarters held), mean %.2f ms each (check, transaction, commit), max %.1f ms; %.0f%% of the ingest time; the rest is "
+                + "HTTP, the leader reading the log and waiting for answers", t.batches(), t.refused(), t.meanMillis(), t.maxSeconds() * 1e3,
+                100 * inside), Map.of("batches", t.batches(), "refusedBatches", t.refused(), "meanBatchMillis", t.meanMillis(),
+                "insideShare", inside));
         report.row("store afterwards", String.format(Locale.ROOT, "pending for headquarters: %,d; entries sent by the leader: %,d",
                 store.leader().status().pendingEntries(), store.leader().entriesUploaded()),
                 Map.of("pendingEntries", store.leader().status().pendingEntries(), "entriesSent", store.leader().entriesUploaded()));

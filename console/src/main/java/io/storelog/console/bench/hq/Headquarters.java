@@ -31,9 +31,9 @@ public final class Headquarters implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     /** What HQ's own timer says about the batches it applied: count and total time (parse, transaction, commit). */
-    public record IngestTimer(long batches, double seconds, double maxSeconds) {
+    public record IngestTimer(long batches, double seconds, double maxSeconds, long refused) {
         public IngestTimer since(IngestTimer before) {
-            return new IngestTimer(batches - before.batches, seconds - before.seconds, maxSeconds);
+            return new IngestTimer(batches - before.batches, seconds - before.seconds, maxSeconds, refused - before.refused);
         }
 
         public double meanMillis() {
@@ -100,6 +100,7 @@ public final class Headquarters implements AutoCloseable {
         long count = 0;
         double sum = 0;
         double max = 0;
+        long refused = 0;
         for (String line : r.body().split("\n")) {
             if (line.startsWith("storelog_hq_ingest_latency_seconds_count")) {
                 count = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
@@ -107,9 +108,11 @@ public final class Headquarters implements AutoCloseable {
                 sum = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             } else if (line.startsWith("storelog_hq_ingest_latency_seconds_max")) {
                 max = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } else if (line.startsWith("storelog_hq_ingest_batches_total{") && line.contains("outcome=\"refused\"")) {
+                refused += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
-        return new IngestTimer(count, sum, max);
+        return new IngestTimer(count, sum, max, refused);
     }
 
     public int httpPort() {
