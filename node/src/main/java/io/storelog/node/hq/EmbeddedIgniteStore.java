@@ -73,7 +73,7 @@ import org.apache.ignite.transactions.TransactionIsolation;
  *       so no state holds the vector without the entries beneath it.</li>
  * </ol>
  *
- * <p>Two batches of a store may be in flight at once ({@link #PIPELINE_DEPTH}): while one commits, the next,
+ * <p>Several batches of a store may be in flight at once ({@link #PIPELINE_DEPTH}): while one commits, the next,
  * which continues it seq by seq, is classified and streamed. A batch that does not simply continue the one
  * in flight (repeats, a gap) waits for it and is classified against the committed vector, because its
  * repeats must be compared with entries that batch is still writing. A batch never finishes, even failing,
@@ -87,7 +87,7 @@ import org.apache.ignite.transactions.TransactionIsolation;
  * readers skip them ({@link IgniteHqStore#forEachEntry}); and a fresh key that may hold such a leftover is
  * read before it is written, the stored copy then being the one counted (the new copy, if different, is
  * quarantined). Where leftovers may lie is known: a streamed batch has at most {@link #MAX_STREAMED_ENTRIES}
- * entries, all just above the vector of the moment or above the batch in flight before it, and vectors
+ * entries, all just above the vector of the moment or above the batches in flight before it, and vectors
  * only grow, so after a restart every leftover of an origin lies within {@link #PIPELINE_DEPTH} times that
  * many seqs above the vector first read; after a failure in this process, at most at the highest seq the
  * failed batch streamed ({@code StoreGate}).
@@ -102,10 +102,11 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
      */
     static final int MAX_STREAMED_ENTRIES = 8_192;
     /**
-     * Batches of one store in flight past their check: one committing while the next streams. It bounds, with
-     * {@link #MAX_STREAMED_ENTRIES}, how far above the vector a crash can have left entries.
+     * Batches of one store in flight past their check: one committing while the ones behind it stream. It bounds,
+     * with {@link #MAX_STREAMED_ENTRIES}, how far above the vector a crash can have left entries. Three with a
+     * leader window of four kept the streamer's stripes busier than two with three (bench/results/hq-*, docs/hq.md).
      */
-    static final int PIPELINE_DEPTH = 2;
+    static final int PIPELINE_DEPTH = 3;
     /**
      * How long a batch that starts above everything this store holds or has in flight waits for the batch that
      * fills the gap. A leader sends several batches at once over separate connections, and the later one may be

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * disk (only indexed entries are readable, and those are durable), following the vector HQ returns
  * after each batch; a 409 means HQ holds less than assumed, so the upload resumes from what it says it
  * holds. Failures back off exponentially with jitter. Nothing of the backlog is kept in memory but the
- * batches in flight (three by default, see {@link Pipeline}), so a week offline costs disk, not heap. Safety never depends on being the only
+ * batches in flight (four by default, see {@link Pipeline}), so a week offline costs disk, not heap. Safety never depends on being the only
  * uploader: HQ deduplicates by (origin, seq) and compares hashes.
  *
  * <p>All state is confined to one scheduler thread; HTTP completes on the client's own executor and

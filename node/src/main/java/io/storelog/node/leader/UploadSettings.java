@@ -25,7 +25,7 @@ public record UploadSettings(long pollMillis, long lingerMillis, long leaderChec
 
     /** The settings a store node runs with. */
     public static UploadSettings defaults() {
-        return new UploadSettings(2_000, 50, 250, 100, 5_000, 4_000, 1024 * 1024, 3, Duration.ofSeconds(3),
+        return new UploadSettings(2_000, 50, 250, 100, 5_000, 4_000, 1024 * 1024, 4, Duration.ofSeconds(3),
                 Duration.ofSeconds(30), 60_000, 10_000);
     }
 }

@@ -23,9 +23,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The embedded store with two batches of a store in flight: the second, continuing the first, is checked
+ * The embedded store with several batches of a store in flight: the second, continuing the first, is checked
  * and streamed while the first has not committed, commits only after it, and fails when it fails; a batch
- * that does not simply continue the one in flight, or would be a third in flight, waits for it instead.
+ * that does not simply continue the one in flight, or would be one more than the pipeline depth, waits for it
+ * instead; a batch that arrives before the one it continues waits for it rather than being refused.
  */
 @Timeout(120)
 class EmbeddedPipelinedIngestTest {
@@ -117,20 +118,29 @@ class EmbeddedPipelinedIngestTest {
     }
 
     @Test
-    void aThirdBatchWaitsUntilTheFirstIsDoneSoAtMostTwoAreInFlight() throws Exception {
-        FirstHeld hook = new FirstHeld(3);
+    void aBatchBeyondThePipelineDepthWaitsUntilTheFirstIsDone() throws Exception {
+        int depth = EmbeddedIgniteStore.PIPELINE_DEPTH;
+        FirstHeld hook = new FirstHeld(depth + 1);
 
-        CompletableFuture<IngestResult> first = inFlight(bills(11, 20), 2, hook.calls, 1);
-        CompletableFuture<IngestResult> second = inFlight(bills(21, 30), 3, hook.calls, 2);
-        CompletableFuture<IngestResult> third = inThreadAwaitingWait(() -> store.ingest(STORE, bills(31, 40), 4));
+        List<CompletableFuture<IngestResult>> inFlight = new ArrayList<>();
+        for (int i = 0; i < depth; i++) {
+            inFlight.add(inFlight(bills(11 + 10L * i, 20 + 10L * i), 2 + i, hook.calls, i + 1));
+        }
+        long from = 11 + 10L * depth;
+        CompletableFuture<IngestResult> beyond = inThreadAwaitingWait(() -> store.ingest(STORE, bills(from, from + 9), 9));
         hook.release.countDown();
 
-        assertThat(first.get(30, TimeUnit.SECONDS).stored()).isEqualTo(10);
-        assertThat(second.get(30, TimeUnit.SECONDS).stored()).isEqualTo(10);
-        assertThat(third.get(30, TimeUnit.SECONDS).stored()).isEqualTo(10);
-        assertThat(hook.vectorSeen).as("never three batches past their check at once: the first had committed")
-                .singleElement().isIn(vector(20), vector(30));
-        assertHoldsBills(40, 0);
+        for (CompletableFuture<IngestResult> f : inFlight) {
+            assertThat(f.get(30, TimeUnit.SECONDS).stored()).isEqualTo(10);
+        }
+        assertThat(beyond.get(30, TimeUnit.SECONDS).stored()).isEqualTo(10);
+        List<VersionVector> firstDone = new ArrayList<>();
+        for (int i = 0; i < depth; i++) {
+            firstDone.add(vector(20 + 10L * i));
+        }
+        assertThat(hook.vectorSeen).as("never more than %d batches past their check at once: the first had committed", depth)
+                .singleElement().isIn(firstDone);
+        assertHoldsBills(from + 9, 0);
     }
 
     @Test
@@ -161,7 +171,7 @@ class EmbeddedPipelinedIngestTest {
     }
 
     @Test
-    void afterARestartEntriesLeftByTwoBatchesInFlightAreFoundUpToTwoBatchesAboveTheVector() {
+    void afterARestartEntriesLeftByBatchesInFlightAreFoundMoreThanOneBatchAboveTheVector() {
         long firstTop = 10 + EmbeddedIgniteStore.MAX_STREAMED_ENTRIES;
         AtomicInteger calls = failFirstOnceSecondStreamed();
         CompletableFuture<IngestResult> first = inFlight(bills(11, firstTop), 2, calls, 1);
@@ -171,7 +181,7 @@ class EmbeddedPipelinedIngestTest {
         store = open();
 
         assertThat(store.ingest(STORE, bills(11, firstTop), 4).stored()).isEqualTo(firstTop - 10);
-        // Above the first batch's full length: found only because a restart reads two batches' worth above the vector.
+        // Above the first batch's full length: found only because a restart reads PIPELINE_DEPTH batches' worth above the vector.
         IngestResult fork = store.ingest(STORE, forks(firstTop + 1, firstTop + 10), 5);
         assertThat(fork.quarantined()).isEqualTo(10);
         assertHoldsBills(firstTop + 10, 10);

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real leader (two batches in flight) uploading into headquarters on embedded Ignite with persistence,
+ * The real leader (several batches in flight) uploading into headquarters on embedded Ignite with persistence,
  * and headquarters restarted on its data as soon as it applied the first batch, while the next is on its way
  * or waiting for the store's lock: afterwards it holds every entry of the store exactly once.
  */
@@ -64,7 +64,7 @@ class HqRestartMidPipelineTest {
             long heldAtRestart;
             try {
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(2)).until(() -> entriesAt(http) > 0);
-                // Closing lets the requests already running finish (at most the two batches in flight), refuses the rest.
+                // Closing lets the requests already running finish (at most the batches in flight), refuses the rest.
                 heldAtRestart = entriesAt(http);
                 hq.close();
                 hq = HqNode.start(hqConfig);

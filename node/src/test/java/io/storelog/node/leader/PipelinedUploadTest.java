@@ -17,13 +17,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The leader keeps several batches in flight (three by default), each continuing the one before. Whatever
+ * The leader keeps several batches in flight (four by default), each continuing the one before. Whatever
  * happens to the first while the next travels (overtaken, failed, made redundant by another leader),
  * headquarters ends with every entry exactly once and the leader with nothing pending.
  */
 class PipelinedUploadTest {
-    /** Four batches at the default batch size, so the leader's window fills and one more follows. */
-    private static final int BACKLOG = UploadSettings.defaults().maxBatchEntries() * 4 - 500;
+    /** One batch more than the leader's window at the default batch size, so the window fills and one more follows. */
+    private static final int BACKLOG = UploadSettings.defaults().maxBatchEntries() * (UploadSettings.defaults().batchesInFlight() + 1) - 500;
 
     @TempDir
     Path dir;
