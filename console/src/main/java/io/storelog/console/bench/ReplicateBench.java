@@ -13,6 +13,7 @@ import io.storelog.console.bench.replicate.NodeMeters;
 import io.storelog.console.bench.replicate.NoiseFloor;
 import io.storelog.console.bench.replicate.Latency;
 import io.storelog.console.bench.replicate.OpenLoop;
+import io.storelog.console.bench.replicate.ReplicaFloorProbe;
 import io.storelog.console.bench.replicate.StockFlood;
 import io.storelog.console.bench.replicate.StoreCluster;
 import io.storelog.node.StoreNode;
@@ -189,6 +190,7 @@ public final class ReplicateBench implements Callable<Integer> {
 
         noiseFloor();
         FsyncProbe.Result fsync = fsyncProbe();
+        ReplicaFloorProbe.Result floor = replicaFloor(fsync);
 
         try (StoreCluster cluster = new StoreCluster(base.resolve("store"), nodes, catalog, ackTimeoutMs)
                 .with(ConfigKeys.PEER_TLS, Boolean.toString(peerTls))) {
@@ -198,7 +200,7 @@ public final class ReplicateBench implements Callable<Integer> {
                 lag.attach(i, cluster.node(i));
             }
             ClosedLoop.Result storeRun = throughput(cluster, fsync);
-            answerRun(cluster, fsync);
+            answerRun(cluster, fsync, floor);
             lagRun(cluster, lag);
             Map<String, PricedProduct> prices = priceSnapshot(cluster.node(0));
             if (catchUpEntries > 0) {
@@ -238,6 +240,20 @@ public final class ReplicateBench implements Callable<Integer> {
         report.row("latency", Latency.text(r.latency()), v);
         report.row("ops/s", String.format(Locale.ROOT, "%,.0f (%,d iterations in %.1f s%s)", r.opsPerSecond(), r.iterations(),
                 r.seconds(), r.iterations() < fsyncIterations ? ", stopped at the " + (int) maxSeconds + " s limit" : ""), Map.of());
+        return r;
+    }
+
+    private ReplicaFloorProbe.Result replicaFloor(FsyncProbe.Result fsync) throws Exception {
+        double maxSeconds = Math.max(2, seconds);
+        report.section("Floor of a two-replica answer (" + FsyncProbe.RECORD_BYTES + "-byte append + force here, sent over loopback TCP, "
+                + "append + force by a second thread, 1-byte answer; nothing else)");
+        ReplicaFloorProbe.Result r = ReplicaFloorProbe.run(base, fsyncIterations, maxSeconds, options.seed);
+        report.row("latency", Latency.text(r.latency()), Latency.values(r.latency()));
+        double ratio = Latency.p(r.latency(), 99) / Latency.p(fsync.latency(), 99);
+        report.row("floor p99 / raw fsync p99", String.format(Locale.ROOT, "%.2f (%,d exchanges in %.1f s)", ratio, r.iterations(), r.seconds()),
+                Map.of("ratio", ratio, "iterations", r.iterations()));
+        report.note("two forces one after the other and a loopback round trip: what any answer that waits for a peer costs at least, "
+                + "since an entry may leave its node only once durable there");
         return r;
     }
 
@@ -296,7 +312,7 @@ public final class ReplicateBench implements Callable<Integer> {
      * Bill answer time at a pace lanes really bill at: the save-before-print path (local fsync, push, a
      * peer's fsync, its acknowledgement) without the queueing a saturated machine adds to every path.
      */
-    private void answerRun(StoreCluster cluster, FsyncProbe.Result fsync) throws Exception {
+    private void answerRun(StoreCluster cluster, FsyncProbe.Result fsync, ReplicaFloorProbe.Result floor) throws Exception {
         report.section(String.format(Locale.ROOT, "Bill answer at a cashier's pace: %.0f bills/s over %d nodes (open loop), %d s",
                 answerRate, nodes, lagSeconds()));
         PacedRun run = pacedRun(cluster, answerRate, 6, () -> { });
@@ -315,6 +331,10 @@ public final class ReplicateBench implements Callable<Integer> {
         double ratio = p99 / fsyncP99;
         report.row("bill p99 / raw fsync p99", String.format(Locale.ROOT, "%.2f (%.3f ms / %.3f ms)", ratio, p99, fsyncP99),
                 Map.of("ratio", ratio, "billP99Ms", p99, "fsyncP99Ms", fsyncP99));
+        double floorP99 = Latency.p(floor.latency(), 99);
+        report.row("bill p99 / two-replica floor p99", String.format(Locale.ROOT, "%.2f (%.3f ms / %.3f ms); bill p50 / floor p50 %.2f",
+                p99 / floorP99, p99, floorP99, Latency.p(r.answerLatency(), 50) / Latency.p(floor.latency(), 50)),
+                Map.of("ratio", p99 / floorP99, "floorP99Ms", floorP99));
         if (r.firstError() != null) {
             report.note("first error: " + r.firstError());
         }
