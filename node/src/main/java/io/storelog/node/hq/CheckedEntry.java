@@ -58,6 +58,12 @@ record CheckedEntry(ByteString bytes, byte[] sha256, String origin, long seq, St
     static CheckedEntry check(ByteString raw, MessageDigest md) {
         md.update(raw.asReadOnlyByteBuffer());
         byte[] hash = md.digest();
+        EntryScan.Scanned scanned = EntryScan.scan(raw);
+        if (scanned != null) {
+            return scanned.isBill()
+                    ? bill(raw, hash, scanned.origin(), scanned.seq(), scanned.lines(), scanned.linesNet(), scanned.total(), scanned.paid())
+                    : new CheckedEntry(raw, hash, scanned.origin(), scanned.seq(), null, 0, 0, 0, 0);
+        }
         Entry e;
         try {
             e = Entry.parseFrom(raw);
@@ -85,27 +91,31 @@ record CheckedEntry(ByteString bytes, byte[] sha256, String origin, long seq, St
 
     private static CheckedEntry bill(ByteString raw, byte[] hash, Entry e) {
         BillCommitted b = e.getBill();
-        if (b.getLinesCount() == 0) {
-            return problem(raw, hash, e, "bill has no lines");
-        }
         long net = 0;
         for (BillLine l : b.getLinesList()) {
             net = Math.addExact(net, l.getNet());
-        }
-        if (net != b.getTotal()) {
-            return problem(raw, hash, e, "bill total " + b.getTotal() + " is not the sum of its lines " + net);
         }
         long paid = 0;
         for (Tender t : b.getTendersList()) {
             paid = Math.addExact(paid, t.getAmount());
         }
-        if (paid != b.getTotal()) {
-            return problem(raw, hash, e, "bill tenders pay " + paid + " of a total of " + b.getTotal());
+        return bill(raw, hash, e.getOrigin(), e.getSeq(), b.getLinesCount(), net, b.getTotal(), paid);
+    }
+
+    /** A bill of {@code lines} lines whose nets add up to {@code net}, totalling {@code total}, its tenders paying {@code paid}. */
+    private static CheckedEntry bill(ByteString raw, byte[] hash, String origin, long seq, int lines, long net, long total, long paid) {
+        String problem = null;
+        if (lines == 0) {
+            problem = "bill has no lines";
+        } else if (net != total) {
+            problem = "bill total " + total + " is not the sum of its lines " + net;
+        } else if (paid != total) {
+            problem = "bill tenders pay " + paid + " of a total of " + total;
+        } else if (total < 0) {
+            problem = "bill total " + total + " is negative";
         }
-        if (b.getTotal() < 0) {
-            return problem(raw, hash, e, "bill total " + b.getTotal() + " is negative");
-        }
-        return new CheckedEntry(raw, hash, e.getOrigin(), e.getSeq(), null, 1, 0, 0, b.getTotal());
+        return problem != null ? new CheckedEntry(raw, hash, origin, seq, problem, 0, 0, 0, 0)
+                : new CheckedEntry(raw, hash, origin, seq, null, 1, 0, 0, total);
     }
 
     private static CheckedEntry refund(ByteString raw, byte[] hash, Entry e) {

@@ -376,8 +376,14 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
     /** Whether some origin's first entry in {@code batch} lies more than one seq above {@code vector}. */
     private static boolean startsAbove(List<CheckedEntry> batch, Map<String, Long> vector) {
         Set<String> seen = new HashSet<>();
+        String last = null;
         for (CheckedEntry c : batch) {
-            if (c.hasId() && seen.add(c.origin()) && c.seq() > vector.getOrDefault(c.origin(), 0L) + 1) {
+            // Leaders send each origin's entries together: look up an origin once per run of it.
+            if (!c.hasId() || c.origin().equals(last)) {
+                continue;
+            }
+            last = c.origin();
+            if (seen.add(last) && c.seq() > vector.getOrDefault(last, 0L) + 1) {
                 return true;
             }
         }

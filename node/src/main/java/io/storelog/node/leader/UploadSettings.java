@@ -13,7 +13,7 @@ import java.time.Duration;
  * @param maxBatchEntries    entries per upload batch
  * @param maxBatchBytes      encoded size of an upload batch (HQ refuses request bodies above its limit, 1 MiB by default)
  * @param batchesInFlight    batches sent and not yet answered at most; each continues the one before, so HQ commits
- *                           one while it streams the next and a third travels and is checked (1: wait for every answer)
+ *                           one while it streams the ones behind it and others travel (1: wait for every answer)
  * @param connectTimeout     TCP connect to HQ
  * @param requestTimeout     one HTTP exchange with HQ
  * @param catalogRefreshMillis a catalog pull at least this often, even if HQ's vector reports no new version
