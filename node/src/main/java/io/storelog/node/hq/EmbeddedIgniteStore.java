@@ -392,11 +392,26 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
 
     /** Whether every entry with an id continues its origin just above {@code vector}, in order: no repeat, no gap. */
     private static boolean continues(List<CheckedEntry> batch, Map<String, Long> vector) {
-        Map<String, Long> next = new HashMap<>(vector);
+        Map<String, Long> reached = new HashMap<>();
+        String origin = null;
+        long seq = 0;
         for (CheckedEntry c : batch) {
-            if (c.hasId() && next.merge(c.origin(), 1L, (held, one) -> held + 1 == c.seq() ? c.seq() : -1L) != c.seq()) {
+            if (!c.hasId()) {
+                continue;
+            }
+            // Leaders send each origin's entries together: maps are touched once per run of an origin.
+            if (!c.origin().equals(origin)) {
+                if (origin != null) {
+                    reached.put(origin, seq);
+                }
+                origin = c.origin();
+                Long before = reached.get(origin);
+                seq = before != null ? before : vector.getOrDefault(origin, 0L);
+            }
+            if (c.seq() != seq + 1) {
                 return false;
             }
+            seq = c.seq();
         }
         return true;
     }

@@ -2,6 +2,7 @@ package io.storelog.node.hq;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.WireFormat;
@@ -58,15 +59,15 @@ final class EntryScan {
     /** The entry read from {@code raw}, or null when it must be parsed in full (see the class comment). */
     static Scanned scan(ByteString raw) {
         try {
-            CodedInputStream in = raw.newCodedInput();
-            in.enableAliasing(true);
-            return entry(in);
+            // A copy of its own (a few hundred bytes), so strings can be checked in place, not copied out one by one.
+            byte[] bytes = raw.toByteArray();
+            return entry(CodedInputStream.newInstance(bytes), bytes);
         } catch (IOException | ArithmeticException | Unsupported e) {
             return null;
         }
     }
 
-    private static Scanned entry(CodedInputStream in) throws IOException {
+    private static Scanned entry(CodedInputStream in, byte[] bytes) throws IOException {
         FieldDescriptor[] fields = FIELDS.get(ENTRY);
         String origin = "";
         long seq = 0;
@@ -90,12 +91,12 @@ final class EntryScan {
                 body = number;
                 if (number == BILL) {
                     bill = bill == null ? new Sums() : bill;
-                    bill(in, bill);
+                    bill(in, bytes, bill);
                 } else {
-                    field(in, f, tag, 1);
+                    field(in, bytes, f, tag, 1);
                 }
             } else {
-                field(in, f, tag, 1);
+                field(in, bytes, f, tag, 1);
             }
         }
         if (origin.isBlank() || seq < 1 || body == 0 || body == Entry.REFUND_FIELD_NUMBER || body == Entry.VOID_FIELD_NUMBER) {
@@ -113,7 +114,7 @@ final class EntryScan {
         long paid;
     }
 
-    private static void bill(CodedInputStream in, Sums sums) throws IOException {
+    private static void bill(CodedInputStream in, byte[] bytes, Sums sums) throws IOException {
         int limit = in.pushLimit(in.readRawVarint32());
         FieldDescriptor[] fields = FIELDS.get(BillCommitted.getDescriptor());
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
@@ -125,18 +126,18 @@ final class EntryScan {
                 sums.total = in.readInt64();
             } else if (number == LINES) {
                 sums.lines++;
-                sums.net = Math.addExact(sums.net, lastInt64(in, BillLine.getDescriptor(), NET));
+                sums.net = Math.addExact(sums.net, lastInt64(in, bytes, BillLine.getDescriptor(), NET));
             } else if (number == TENDERS) {
-                sums.paid = Math.addExact(sums.paid, lastInt64(in, Tender.getDescriptor(), AMOUNT));
+                sums.paid = Math.addExact(sums.paid, lastInt64(in, bytes, Tender.getDescriptor(), AMOUNT));
             } else {
-                field(in, f, tag, 2);
+                field(in, bytes, f, tag, 2);
             }
         }
         end(in, limit);
     }
 
     /** Walks one nested message of {@code type} and returns the last value of its int64 field {@code wanted} (0 if absent). */
-    private static long lastInt64(CodedInputStream in, Descriptor type, int wanted) throws IOException {
+    private static long lastInt64(CodedInputStream in, byte[] bytes, Descriptor type, int wanted) throws IOException {
         int limit = in.pushLimit(in.readRawVarint32());
         FieldDescriptor[] fields = FIELDS.get(type);
         long value = 0;
@@ -148,7 +149,7 @@ final class EntryScan {
             } else if (number == wanted) {
                 value = in.readInt64();
             } else {
-                field(in, f, tag, 3);
+                field(in, bytes, f, tag, 3);
             }
         }
         end(in, limit);
@@ -156,7 +157,7 @@ final class EntryScan {
     }
 
     /** Walks a nested message of {@code type}, checking what protobuf would check. */
-    private static void message(CodedInputStream in, Descriptor type, int depth) throws IOException {
+    private static void message(CodedInputStream in, byte[] bytes, Descriptor type, int depth) throws IOException {
         if (depth > MAX_DEPTH) {
             throw Unsupported.INSTANCE;
         }
@@ -168,21 +169,17 @@ final class EntryScan {
             if (f == null || !wireTypeFits(f, WireFormat.getTagWireType(tag))) {
                 skip(in, tag);
             } else {
-                field(in, f, tag, depth + 1);
+                field(in, bytes, f, tag, depth + 1);
             }
         }
         end(in, limit);
     }
 
     /** One known field whose wire type fits. */
-    private static void field(CodedInputStream in, FieldDescriptor f, int tag, int depth) throws IOException {
+    private static void field(CodedInputStream in, byte[] bytes, FieldDescriptor f, int tag, int depth) throws IOException {
         switch (f.getType()) {
-            case STRING -> {
-                if (!in.readBytes().isValidUtf8()) {
-                    throw Unsupported.INSTANCE;
-                }
-            }
-            case MESSAGE -> message(in, f.getMessageType(), depth);
+            case STRING -> string(in, bytes);
+            case MESSAGE -> message(in, bytes, f.getMessageType(), depth);
             case GROUP -> throw Unsupported.INSTANCE;
             default -> {
                 if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED && f.getLiteType().isPackable()) {
@@ -190,6 +187,23 @@ final class EntryScan {
                 } else {
                     skip(in, tag);
                 }
+            }
+        }
+    }
+
+    /** A string field: its bytes must lie within the message and be UTF-8, as proto3 requires. */
+    private static void string(CodedInputStream in, byte[] bytes) throws IOException {
+        int length = in.readRawVarint32();
+        int from = in.getTotalBytesRead();
+        // Throws as protobuf would for a negative length or one past the message's end.
+        in.skipRawBytes(length);
+        for (int i = from; i < from + length; i++) {
+            if (bytes[i] < 0) {
+                // Not ASCII from here on: protobuf's own check for the rest (a character starts here).
+                if (!UnsafeByteOperations.unsafeWrap(bytes, i, from + length - i).isValidUtf8()) {
+                    throw Unsupported.INSTANCE;
+                }
+                return;
             }
         }
     }
