@@ -70,7 +70,7 @@ public final class HqBench implements Callable<Integer> {
     @Option(names = "--quick", description = "small Ignite sizes (128 MiB of pages, 4 WAL segments of 16 MiB) on every side, a small "
             + "catalog and no warm-up: for a smoke test, not for figures")
     boolean quick;
-    @Option(names = "--rounds", defaultValue = "3", description = "rounds of StoreLog's upload and both Ignite loads, each round "
+    @Option(names = "--rounds", defaultValue = "5", description = "rounds of StoreLog's upload and both Ignite loads, each round "
             + "with a fresh backlog and fresh data directories; figures are the medians (default ${DEFAULT-VALUE}, 1 with --quick)")
     int rounds;
     @Option(names = "--profile", description = "take a JFR CPU profile of the upload (its figures then include the profiler's cost)")
