@@ -2,6 +2,7 @@ package io.storelog.node.leader;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
+import io.storelog.node.log.SegmentedLog;
 import io.storelog.node.merge.MergedLog;
 import io.storelog.node.merge.VersionVector;
 import io.storelog.protocol.CatalogFeed;
@@ -60,6 +61,8 @@ final class HqUploader {
     private ScheduledFuture<?> next;
     private long notBeforeNanos;
     private int maxBatchBytes;
+    /** Batches read the log in order: a window at a time rather than two reads per entry. */
+    private final SegmentedLog.ReadAhead readAhead = new SegmentedLog.ReadAhead();
 
     // ---- read by status ----
     private volatile boolean leading;
@@ -401,7 +404,7 @@ final class HqUploader {
                 if (b.getEntriesCount() >= settings.maxBatchEntries()) {
                     break outer;
                 }
-                byte[] entry = log.readBytes(origin, seq);
+                byte[] entry = log.readBytes(origin, seq, readAhead);
                 if (entry == null) {
                     break;
                 }

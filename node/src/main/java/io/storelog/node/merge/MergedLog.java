@@ -330,12 +330,17 @@ public final class MergedLog implements AutoCloseable {
 
     /** Reads the stored bytes of (origin, seq), or null if not held. */
     public byte[] readBytes(String entryOrigin, long seq) {
+        return readBytes(entryOrigin, seq, null);
+    }
+
+    /** The same through {@code ahead}, for a caller reading many entries in log order (see {@link SegmentedLog#read(long, SegmentedLog.ReadAhead)}). */
+    public byte[] readBytes(String entryOrigin, long seq, SegmentedLog.ReadAhead ahead) {
         long p = index.position(entryOrigin, seq);
         if (p < 0) {
             return null;
         }
         try {
-            return log.read(p);
+            return log.read(p, ahead);
         } catch (StoreLogException e) {
             if (e.code() == ErrorCode.ARCHIVED) {
                 return null;

@@ -218,6 +218,10 @@ class CorruptLogTest {
             assertThatThrownBy(() -> log.read(recordIn(0, 1).position()))
                     .isInstanceOfSatisfying(StoreLogException.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT_LOG));
+            assertThatThrownBy(() -> log.read(recordIn(0, 1).position(), new SegmentedLog.ReadAhead()))
+                    .as("through a read-ahead window too")
+                    .isInstanceOfSatisfying(StoreLogException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT_LOG));
         }
     }
 }
