@@ -39,6 +39,10 @@ class ReplicateBenchSmokeTest {
         assertThat(BenchResultsFiles.figure(text, "bill answer latency\\s+p50\\s+([\\d.]+) ms")).as("bill p50").isPositive();
         assertThat(BenchResultsFiles.figure(text, "Raw fsync[^\\n]*\\n\\s+latency\\s+p50\\s+([\\d.]+) ms")).as("fsync p50").isPositive();
         assertThat(BenchResultsFiles.figure(text, "bill p99 / raw fsync p99\\s+([\\d.]+)")).as("p99 ratio").isPositive();
+        // The floor is two forces in a row: never below one raw fsync, whatever the machine.
+        assertThat(BenchResultsFiles.figure(text, "Floor of a two-replica[^\\n]*\\n\\s+latency\\s+p50\\s+([\\d.]+) ms")).as("floor p50")
+                .isGreaterThan(BenchResultsFiles.figure(text, "Raw fsync[^\\n]*\\n\\s+latency\\s+p50\\s+([\\d.]+) ms"));
+        assertThat(BenchResultsFiles.figure(text, "bill p99 / two-replica floor p99\\s+([\\d.]+)")).as("bill / floor").isPositive();
         assertThat(BenchResultsFiles.figure(text, "cashier's pace[^\\n]*\\n\\s+offered\\s+[\\d,]+ bills in [\\d.]+ s = [\\d,]+ bills/s; ([\\d,]+) answered"))
                 .as("bills answered at a cashier's pace").isPositive();
         assertThat(text).containsPattern("(PASS|FAIL)  bill answer p99 <= 3 x raw fsync p99");

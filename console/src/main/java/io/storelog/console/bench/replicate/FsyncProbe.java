@@ -60,7 +60,8 @@ public final class FsyncProbe {
         return new Result(h, done, Math.max(1e-9, (ended - started) / 1e9));
     }
 
-    private static int writeAndForce(FileChannel ch, ByteBuffer buf, byte[] record, long position) throws IOException {
+    /** Writes {@code record} at {@code position} through {@code buf} and forces it; returns its length. */
+    static int writeAndForce(FileChannel ch, ByteBuffer buf, byte[] record, long position) throws IOException {
         buf.clear();
         buf.put(record).flip();
         long at = position;

@@ -81,7 +81,7 @@ public final class ReplicaFloorProbe {
 
     private static int exchange(FileChannel file, long position, SocketChannel link, ByteBuffer out, ByteBuffer ack, byte[] record)
             throws IOException {
-        appendAndForce(file, position, out, record);
+        FsyncProbe.writeAndForce(file, out, record, position);
         out.flip();
         while (out.hasRemaining()) {
             link.write(out);
@@ -93,16 +93,6 @@ public final class ReplicaFloorProbe {
             }
         }
         return record.length;
-    }
-
-    private static void appendAndForce(FileChannel file, long position, ByteBuffer buf, byte[] record) throws IOException {
-        buf.clear();
-        buf.put(record).flip();
-        long at = position;
-        while (buf.hasRemaining()) {
-            at += file.write(buf, at);
-        }
-        file.force(false);
     }
 
     /** Takes one link; for each record read, appends and forces it, then answers one byte; ends when the link closes. */
