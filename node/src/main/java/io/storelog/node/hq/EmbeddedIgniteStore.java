@@ -104,7 +104,7 @@ public final class EmbeddedIgniteStore extends IgniteHqStore {
     /**
      * Batches of one store in flight past their check: one committing while the ones behind it stream. It bounds,
      * with {@link #MAX_STREAMED_ENTRIES}, how far above the vector a crash can have left entries. Three with a
-     * leader window of four kept the streamer's stripes busier than two with three (bench/results/hq-*, docs/hq.md).
+     * leader window of four measured a little better than two with three (docs/hq.md, "Depth").
      */
     static final int PIPELINE_DEPTH = 3;
     /**
