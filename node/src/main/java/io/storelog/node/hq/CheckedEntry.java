@@ -96,8 +96,11 @@ record CheckedEntry(ByteString bytes, byte[] sha256, String origin, long seq, St
             net = Math.addExact(net, l.getNet());
         }
         long paid = 0;
-        for (Tender t : b.getTendersList()) {
-            paid = Math.addExact(paid, t.getAmount());
+        // Only when the lines add up, as before the checks were shared: a tender overflow must not hide an earlier problem.
+        if (b.getLinesCount() > 0 && net == b.getTotal()) {
+            for (Tender t : b.getTendersList()) {
+                paid = Math.addExact(paid, t.getAmount());
+            }
         }
         return bill(raw, hash, e.getOrigin(), e.getSeq(), b.getLinesCount(), net, b.getTotal(), paid);
     }

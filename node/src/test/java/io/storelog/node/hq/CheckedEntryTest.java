@@ -63,4 +63,16 @@ class CheckedEntryTest {
         assertThat(CheckedEntry.check(noLines, md).problem()).isEqualTo("bill has no lines");
         assertThat(CheckedEntry.check(noLines, md).bills()).isZero();
     }
+
+    @Test
+    void tendersThatOverflowDoNotHideAnEarlierProblem() {
+        Tender.Builder huge = Tender.newBuilder().setAmount(Long.MAX_VALUE);
+        ByteString noLines = TestEntries.envelope("till1-a", 9).setBill(BillCommitted.newBuilder().setTotal(5)
+                .addTenders(huge).addTenders(huge)).build().toByteString();
+        ByteString linesOff = TestEntries.envelope("till1-a", 10).setBill(BillCommitted.newBuilder()
+                .addLines(BillLine.newBuilder().setNet(4)).setTotal(5).addTenders(huge).addTenders(huge)).build().toByteString();
+
+        assertThat(CheckedEntry.check(noLines, md).problem()).isEqualTo("bill has no lines");
+        assertThat(CheckedEntry.check(linesOff, md).problem()).isEqualTo("bill total 5 is not the sum of its lines 4");
+    }
 }
