@@ -190,7 +190,7 @@ public final class ReplicateBench implements Callable<Integer> {
 
         noiseFloor();
         FsyncProbe.Result fsync = fsyncProbe();
-        ReplicaFloorProbe.Result floor = replicaFloor(fsync);
+        FsyncProbe.Result floor = replicaFloor(fsync);
 
         try (StoreCluster cluster = new StoreCluster(base.resolve("store"), nodes, catalog, ackTimeoutMs)
                 .with(ConfigKeys.PEER_TLS, Boolean.toString(peerTls))) {
@@ -243,11 +243,11 @@ public final class ReplicateBench implements Callable<Integer> {
         return r;
     }
 
-    private ReplicaFloorProbe.Result replicaFloor(FsyncProbe.Result fsync) throws Exception {
+    private FsyncProbe.Result replicaFloor(FsyncProbe.Result fsync) throws Exception {
         double maxSeconds = Math.max(2, seconds);
         report.section("Floor of a two-replica answer (" + FsyncProbe.RECORD_BYTES + "-byte append + force here, sent over loopback TCP, "
                 + "append + force by a second thread, 1-byte answer; nothing else)");
-        ReplicaFloorProbe.Result r = ReplicaFloorProbe.run(base, fsyncIterations, maxSeconds, options.seed);
+        FsyncProbe.Result r = ReplicaFloorProbe.run(base, fsyncIterations, maxSeconds, options.seed);
         report.row("latency", Latency.text(r.latency()), Latency.values(r.latency()));
         double ratio = Latency.p(r.latency(), 99) / Latency.p(fsync.latency(), 99);
         report.row("floor p99 / raw fsync p99", String.format(Locale.ROOT, "%.2f (%,d exchanges in %.1f s)", ratio, r.iterations(), r.seconds()),
@@ -312,7 +312,7 @@ public final class ReplicateBench implements Callable<Integer> {
      * Bill answer time at a pace lanes really bill at: the save-before-print path (local fsync, push, a
      * peer's fsync, its acknowledgement) without the queueing a saturated machine adds to every path.
      */
-    private void answerRun(StoreCluster cluster, FsyncProbe.Result fsync, ReplicaFloorProbe.Result floor) throws Exception {
+    private void answerRun(StoreCluster cluster, FsyncProbe.Result fsync, FsyncProbe.Result floor) throws Exception {
         report.section(String.format(Locale.ROOT, "Bill answer at a cashier's pace: %.0f bills/s over %d nodes (open loop), %d s",
                 answerRate, nodes, lagSeconds()));
         PacedRun run = pacedRun(cluster, answerRate, 6, () -> { });

@@ -13,7 +13,7 @@ import org.HdrHistogram.Histogram;
 public final class FsyncProbe {
     public static final int RECORD_BYTES = 300;
 
-    /** The latencies, how many were timed and over how long. */
+    /** The latencies, how many were timed and over how long (this probe's and {@link ReplicaFloorProbe}'s). */
     public record Result(Histogram latency, int iterations, double seconds) {
         public double opsPerSecond() {
             return iterations / seconds;
@@ -32,32 +32,41 @@ public final class FsyncProbe {
         byte[] record = new byte[RECORD_BYTES];
         new SplittableRandom(seed).nextBytes(record);
         ByteBuffer buf = ByteBuffer.allocateDirect(RECORD_BYTES);
-        Histogram h = Latency.histogram();
-        int done = 0;
-        long started;
-        long ended;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            long position = 0;
-            // The first forces of a new file also allocate its first blocks; keep them out of the figure.
-            for (int i = 0; i < 50; i++) {
-                position += writeAndForce(ch, buf, record, position);
-            }
-            started = System.nanoTime();
-            long deadline = started + (long) (maxSeconds * 1e9);
-            while (done < iterations) {
-                long t0 = System.nanoTime();
-                if (t0 > deadline) {
-                    break;
-                }
-                position += writeAndForce(ch, buf, record, position);
-                Latency.record(h, System.nanoTime() - t0);
-                done++;
-            }
-            ended = System.nanoTime();
+            return timed(iterations, maxSeconds, position -> writeAndForce(ch, buf, record, position));
         } finally {
             Files.deleteIfExists(file);
         }
-        return new Result(h, done, Math.max(1e-9, (ended - started) / 1e9));
+    }
+
+    /** One timed step of a probe: writes at {@code position} and returns how many bytes it appended. */
+    interface Step {
+        int run(long position) throws IOException;
+    }
+
+    /**
+     * Runs {@code step} 50 times untimed (a new file's first forces also allocate its first blocks, and the loop
+     * compiles), then {@code iterations} times timing each call, stopping early after {@code maxSeconds}.
+     */
+    static Result timed(int iterations, double maxSeconds, Step step) throws IOException {
+        Histogram h = Latency.histogram();
+        long position = 0;
+        for (int i = 0; i < 50; i++) {
+            position += step.run(position);
+        }
+        int done = 0;
+        long started = System.nanoTime();
+        long deadline = started + (long) (maxSeconds * 1e9);
+        while (done < iterations) {
+            long t0 = System.nanoTime();
+            if (t0 > deadline) {
+                break;
+            }
+            position += step.run(position);
+            Latency.record(h, System.nanoTime() - t0);
+            done++;
+        }
+        return new Result(h, done, Math.max(1e-9, (System.nanoTime() - started) / 1e9));
     }
 
     /** Writes {@code record} at {@code position} through {@code buf} and forces it; returns its length. */

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import org.HdrHistogram.Histogram;
 
 /**
  * The least a two-replica acknowledgement can cost on this machine, with nothing of StoreLog in it: a
@@ -24,20 +23,15 @@ import org.HdrHistogram.Histogram;
  * for a peer, however few threads and hops the real path had.
  */
 public final class ReplicaFloorProbe {
-    /** The latencies, how many were timed and over how long. */
-    public record Result(Histogram latency, int iterations, double seconds) {
-    }
-
     private ReplicaFloorProbe() {
     }
 
     /** Runs {@code iterations} exchanges (stopping early after {@code maxSeconds}) with both files in {@code dir}. */
-    public static Result run(Path dir, int iterations, double maxSeconds, long seed) throws IOException {
+    public static FsyncProbe.Result run(Path dir, int iterations, double maxSeconds, long seed) throws IOException {
         Path mine = Files.createTempFile(dir, "floor-origin-", ".dat");
         Path theirs = Files.createTempFile(dir, "floor-peer-", ".dat");
         byte[] record = new byte[FsyncProbe.RECORD_BYTES];
         new SplittableRandom(seed).nextBytes(record);
-        Histogram h = Latency.histogram();
         try (ServerSocketChannel server = ServerSocketChannel.open()
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             CompletableFuture<Void> peer = CompletableFuture.runAsync(() -> peer(server, theirs), r -> {
@@ -45,34 +39,16 @@ public final class ReplicaFloorProbe {
                 t.setDaemon(true);
                 t.start();
             });
-            int done = 0;
-            long started;
-            long ended;
+            FsyncProbe.Result result;
             try (SocketChannel link = SocketChannel.open(server.getLocalAddress());
                     FileChannel file = FileChannel.open(mine, StandardOpenOption.WRITE)) {
                 link.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 ByteBuffer out = ByteBuffer.allocateDirect(record.length);
                 ByteBuffer ack = ByteBuffer.allocateDirect(1);
-                long position = 0;
-                // The first exchanges also allocate the files' first blocks and compile this loop; not timed.
-                for (int i = 0; i < 50; i++) {
-                    position += exchange(file, position, link, out, ack, record);
-                }
-                started = System.nanoTime();
-                long deadline = started + (long) (maxSeconds * 1e9);
-                while (done < iterations) {
-                    long t0 = System.nanoTime();
-                    if (t0 > deadline) {
-                        break;
-                    }
-                    position += exchange(file, position, link, out, ack, record);
-                    Latency.record(h, System.nanoTime() - t0);
-                    done++;
-                }
-                ended = System.nanoTime();
+                result = FsyncProbe.timed(iterations, maxSeconds, position -> exchange(file, position, link, out, ack, record));
             }
             peer.join();
-            return new Result(h, done, Math.max(1e-9, (ended - started) / 1e9));
+            return result;
         } finally {
             Files.deleteIfExists(mine);
             Files.deleteIfExists(theirs);
