@@ -115,49 +115,45 @@ final class EntryScan {
     }
 
     private static void bill(CodedInputStream in, byte[] bytes, Sums sums) throws IOException {
-        int limit = in.pushLimit(in.readRawVarint32());
-        FieldDescriptor[] fields = FIELDS.get(BillCommitted.getDescriptor());
-        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-            int number = WireFormat.getTagFieldNumber(tag);
-            FieldDescriptor f = number < fields.length ? fields[number] : null;
-            if (f == null || !wireTypeFits(f, WireFormat.getTagWireType(tag))) {
-                skip(in, tag);
-            } else if (number == TOTAL) {
-                sums.total = in.readInt64();
-            } else if (number == LINES) {
-                sums.lines++;
-                sums.net = Math.addExact(sums.net, lastInt64(in, bytes, BillLine.getDescriptor(), NET));
-            } else if (number == TENDERS) {
-                sums.paid = Math.addExact(sums.paid, lastInt64(in, bytes, Tender.getDescriptor(), AMOUNT));
-            } else {
-                field(in, bytes, f, tag, 2);
+        message(in, bytes, BillCommitted.getDescriptor(), 2, (number, bill) -> {
+            switch (number) {
+                case TOTAL -> sums.total = bill.readInt64();
+                case LINES -> {
+                    sums.lines++;
+                    sums.net = Math.addExact(sums.net, lastInt64(bill, bytes, BillLine.getDescriptor(), NET));
+                }
+                case TENDERS -> sums.paid = Math.addExact(sums.paid, lastInt64(bill, bytes, Tender.getDescriptor(), AMOUNT));
+                default -> {
+                    return false;
+                }
             }
-        }
-        end(in, limit);
+            return true;
+        });
     }
 
     /** Walks one nested message of {@code type} and returns the last value of its int64 field {@code wanted} (0 if absent). */
     private static long lastInt64(CodedInputStream in, byte[] bytes, Descriptor type, int wanted) throws IOException {
-        int limit = in.pushLimit(in.readRawVarint32());
-        FieldDescriptor[] fields = FIELDS.get(type);
-        long value = 0;
-        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-            int number = WireFormat.getTagFieldNumber(tag);
-            FieldDescriptor f = number < fields.length ? fields[number] : null;
-            if (f == null || !wireTypeFits(f, WireFormat.getTagWireType(tag))) {
-                skip(in, tag);
-            } else if (number == wanted) {
-                value = in.readInt64();
-            } else {
-                field(in, bytes, f, tag, 3);
+        long[] value = {0};
+        message(in, bytes, type, 3, (number, m) -> {
+            if (number != wanted) {
+                return false;
             }
-        }
-        end(in, limit);
-        return value;
+            value[0] = m.readInt64();
+            return true;
+        });
+        return value[0];
     }
 
-    /** Walks a nested message of {@code type}, checking what protobuf would check. */
-    private static void message(CodedInputStream in, byte[] bytes, Descriptor type, int depth) throws IOException {
+    /** Takes the fields a caller wants out of a message being walked; the walk checks the rest as usual. */
+    private interface Taker {
+        /** Reads field {@code number} (known, its wire type fits) and returns true, or returns false to leave it to the walk. */
+        boolean take(int number, CodedInputStream in) throws IOException;
+    }
+
+    private static final Taker NONE = (number, in) -> false;
+
+    /** Walks a nested message of {@code type}, checking what protobuf would check, handing {@code taker} each known field first. */
+    private static void message(CodedInputStream in, byte[] bytes, Descriptor type, int depth, Taker taker) throws IOException {
         if (depth > MAX_DEPTH) {
             throw Unsupported.INSTANCE;
         }
@@ -168,7 +164,7 @@ final class EntryScan {
             FieldDescriptor f = number < fields.length ? fields[number] : null;
             if (f == null || !wireTypeFits(f, WireFormat.getTagWireType(tag))) {
                 skip(in, tag);
-            } else {
+            } else if (!taker.take(number, in)) {
                 field(in, bytes, f, tag, depth + 1);
             }
         }
@@ -179,7 +175,7 @@ final class EntryScan {
     private static void field(CodedInputStream in, byte[] bytes, FieldDescriptor f, int tag, int depth) throws IOException {
         switch (f.getType()) {
             case STRING -> string(in, bytes);
-            case MESSAGE -> message(in, bytes, f.getMessageType(), depth);
+            case MESSAGE -> message(in, bytes, f.getMessageType(), depth, NONE);
             case GROUP -> throw Unsupported.INSTANCE;
             default -> {
                 if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED && f.getLiteType().isPackable()) {
