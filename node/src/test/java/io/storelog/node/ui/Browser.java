@@ -101,11 +101,14 @@ final class Browser implements AutoCloseable {
         });
     }
 
-    /** Waits until no displayed element matches {@code css}. */
+    /**
+     * Waits until no displayed element matches {@code css}; a dialog must also have lost its {@code open}
+     * attribute, since the till drops keys while any dialog is open (see {@link #awaitNoDialog}).
+     */
     void gone(String css) {
         until(d -> {
             WebElement e = first(css);
-            return e == null || !e.isDisplayed() ? Boolean.TRUE : null;
+            return e == null || (!e.isDisplayed() && e.getDomAttribute("open") == null) ? Boolean.TRUE : null;
         });
     }
 
