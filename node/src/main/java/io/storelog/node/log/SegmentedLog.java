@@ -156,33 +156,32 @@ public final class SegmentedLog implements AutoCloseable {
             throw new StoreLogException(ErrorCode.NOT_FOUND, "no durable log record at position " + position);
         }
         try {
-            int length;
             if (ahead != null && ahead.covers(segment, offset, 4, limit)) {
-                length = ahead.intAt(offset);
-            } else {
-                ByteBuffer lengthField = ByteBuffer.allocate(4);
-                readFully(segment.file, lengthField, offset);
-                length = lengthField.getInt(0);
+                int length = ahead.intAt(offset);
+                if (length <= 0 || offset + SegmentFormat.frameBytes(length) > limit) {
+                    throw corruptAt(segment, offset, "no record starts here (length field " + length + ")");
+                }
+                if (ahead.covers(segment, offset, SegmentFormat.frameBytes(length), limit)) {
+                    int at = ahead.indexOf(offset);
+                    if (ahead.intAt(offset + 4 + length) != SegmentFormat.recordCrc(ahead.crc, ahead.bytes, at, length)) {
+                        throw corruptAt(segment, offset, "CRC mismatch");
+                    }
+                    return Arrays.copyOfRange(ahead.bytes, at + 4, at + 4 + length);
+                }
             }
+            ByteBuffer lengthField = ByteBuffer.allocate(4);
+            readFully(segment.file, lengthField, offset);
+            int length = lengthField.getInt(0);
             if (length <= 0 || offset + SegmentFormat.frameBytes(length) > limit) {
                 throw corruptAt(segment, offset, "no record starts here (length field " + length + ")");
             }
-            // The frame (length, payload, CRC) from the window when it fits there, else read on its own.
-            byte[] frame;
-            int at;
-            if (ahead != null && ahead.covers(segment, offset, SegmentFormat.frameBytes(length), limit)) {
-                frame = ahead.bytes;
-                at = ahead.indexOf(offset);
-            } else {
-                frame = new byte[(int) SegmentFormat.frameBytes(length)];
-                readFully(segment.file, ByteBuffer.wrap(frame), offset);
-                at = 0;
-            }
-            int stored = ByteBuffer.wrap(frame).getInt(at + 4 + length);
-            if (stored != SegmentFormat.recordCrc(new CRC32C(), frame, at, length)) {
+            byte[] frame = new byte[(int) SegmentFormat.frameBytes(length)];
+            readFully(segment.file, ByteBuffer.wrap(frame), offset);
+            int stored = ByteBuffer.wrap(frame).getInt(4 + length);
+            if (stored != SegmentFormat.recordCrc(new CRC32C(), frame, 0, length)) {
                 throw corruptAt(segment, offset, "CRC mismatch");
             }
-            return Arrays.copyOfRange(frame, at + 4, at + 4 + length);
+            return Arrays.copyOfRange(frame, 4, 4 + length);
         } catch (IOException e) {
             throw ioFailure(e, "read log segment", describe(storage, segment.name()));
         }
@@ -194,6 +193,7 @@ public final class SegmentedLog implements AutoCloseable {
      */
     public static final class ReadAhead {
         private final byte[] bytes;
+        private final CRC32C crc = new CRC32C();
         private Segment segment;
         private long start;
         private int length;
