@@ -1,35 +1,33 @@
 package io.storelog.node.hq;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.WireFormat;
 import io.storelog.protocol.BillCommitted;
 import io.storelog.protocol.BillLine;
 import io.storelog.protocol.Entry;
 import io.storelog.protocol.Tender;
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
  * What HQ's check needs of an entry (its id, its kind, a bill's sums) read from the wire bytes without
  * building the entry: parsing a bill built a message, a builder and strings for each of its lines, about a
- * tenth of the ingest's CPU. The walk follows the schema's descriptors and accepts exactly what
- * {@code Entry.parseFrom} accepts: every string (proto3) must be UTF-8, every nested message well formed,
- * fields it does not know or of another wire type are skipped as protobuf keeps them as unknown fields, a
- * singular field seen twice keeps its last value, a message field seen twice is merged (a bill too, even with
- * another body in between, as protobuf's builder keeps it). Anything less ordinary (no id, an unknown top-level field, a
- * refund or a void, no body, amounts that overflow, bytes protobuf would refuse) gives null, and the
- * caller parses the entry in full, so problems are named exactly as before.
+ * tenth of the ingest's CPU. The walk reads the bytes itself, by tables built once from the schema's
+ * descriptors ({@link Shape}), and accepts only what {@code Entry.parseFrom} accepts: every string (proto3)
+ * must be UTF-8, every nested message well formed, fields it does not know or of another wire type are
+ * skipped as protobuf keeps them as unknown fields, a singular field seen twice keeps its last value, a
+ * message field seen twice is merged (a bill too, even with another body in between, as protobuf's builder
+ * keeps it). Anything less ordinary (no id, an unknown top-level field, a refund or a void, no body, amounts
+ * that overflow, a group, a tag or length longer than five bytes, bytes protobuf would refuse) gives null,
+ * and the caller parses the entry in full, so problems are named exactly as before.
  */
 final class EntryScan {
     /** Recursion limit, as CodedInputStream's default. */
     private static final int MAX_DEPTH = 100;
-    private static final Descriptor ENTRY = Entry.getDescriptor();
-    private static final Map<Descriptor, FieldDescriptor[]> FIELDS = new IdentityHashMap<>();
     private static final int ORIGIN = Entry.ORIGIN_FIELD_NUMBER;
     private static final int SEQ = Entry.SEQ_FIELD_NUMBER;
     private static final int BILL = Entry.BILL_FIELD_NUMBER;
@@ -38,10 +36,10 @@ final class EntryScan {
     private static final int TENDERS = BillCommitted.TENDERS_FIELD_NUMBER;
     private static final int NET = BillLine.NET_FIELD_NUMBER;
     private static final int AMOUNT = Tender.AMOUNT_FIELD_NUMBER;
-
-    static {
-        index(ENTRY);
-    }
+    private static final Shape ENTRY = Shape.of(Entry.getDescriptor(), new IdentityHashMap<>());
+    private static final Shape BILL_SHAPE = ENTRY.nested[BILL];
+    private static final Shape LINE_SHAPE = BILL_SHAPE.nested[LINES];
+    private static final Shape TENDER_SHAPE = BILL_SHAPE.nested[TENDERS];
 
     /**
      * An entry read this way: its id, the number of its body field, and for a bill its lines, the sum of
@@ -59,44 +57,43 @@ final class EntryScan {
     /** The entry read from {@code raw}, or null when it must be parsed in full (see the class comment). */
     static Scanned scan(ByteString raw) {
         try {
-            // A copy of its own (a few hundred bytes), so strings can be checked in place, not copied out one by one.
-            byte[] bytes = raw.toByteArray();
-            return entry(CodedInputStream.newInstance(bytes), bytes);
-        } catch (IOException | ArithmeticException | Unsupported e) {
+            // A copy of its own (a few hundred bytes), so it can be read in place.
+            return entry(new Reader(raw.toByteArray()));
+        } catch (ArithmeticException | Unsupported e) {
             return null;
         }
     }
 
-    private static Scanned entry(CodedInputStream in, byte[] bytes) throws IOException {
-        FieldDescriptor[] fields = FIELDS.get(ENTRY);
+    private static Scanned entry(Reader r) {
+        int end = r.bytes.length;
         String origin = "";
         long seq = 0;
         int body = 0;
         Sums bill = null;
-        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        for (int tag = r.tag(end); tag != 0; tag = r.tag(end)) {
             int number = WireFormat.getTagFieldNumber(tag);
-            FieldDescriptor f = number < fields.length ? fields[number] : null;
-            if (f == null) {
+            int wire = WireFormat.getTagWireType(tag);
+            if (!ENTRY.knows(number)) {
                 // An unknown top-level field may be an entry kind this HQ does not know: the full parse names it.
                 throw Unsupported.INSTANCE;
             }
-            if (!wireTypeFits(f, WireFormat.getTagWireType(tag))) {
-                skip(in, tag);
+            if (!ENTRY.fits(number, wire)) {
+                r.skip(wire, end);
             } else if (number == ORIGIN) {
-                origin = in.readStringRequireUtf8();
+                origin = r.utf8(end);
             } else if (number == SEQ) {
-                seq = in.readUInt64();
-            } else if (f.getContainingOneof() != null) {
+                seq = r.varint(end);
+            } else if (ENTRY.inOneof[number]) {
                 // protobuf keeps a body's builder when the body switches away and back, so a bill seen again merges.
                 body = number;
                 if (number == BILL) {
                     bill = bill == null ? new Sums() : bill;
-                    bill(in, bytes, bill);
+                    bill(r, end, bill);
                 } else {
-                    field(in, bytes, f, tag, 1);
+                    field(r, end, ENTRY, number, wire, 1);
                 }
             } else {
-                field(in, bytes, f, tag, 1);
+                field(r, end, ENTRY, number, wire, 1);
             }
         }
         if (origin.isBlank() || seq < 1 || body == 0 || body == Entry.REFUND_FIELD_NUMBER || body == Entry.VOID_FIELD_NUMBER) {
@@ -114,15 +111,15 @@ final class EntryScan {
         long paid;
     }
 
-    private static void bill(CodedInputStream in, byte[] bytes, Sums sums) throws IOException {
-        message(in, bytes, BillCommitted.getDescriptor(), 2, (number, bill) -> {
+    private static void bill(Reader r, int end, Sums sums) {
+        message(r, end, BILL_SHAPE, 2, 0, (number, in, limit) -> {
             switch (number) {
-                case TOTAL -> sums.total = bill.readInt64();
+                case TOTAL -> sums.total = in.varint(limit);
                 case LINES -> {
                     sums.lines++;
-                    sums.net = Math.addExact(sums.net, lastInt64(bill, bytes, BillLine.getDescriptor(), NET));
+                    sums.net = Math.addExact(sums.net, message(in, limit, LINE_SHAPE, 3, NET, null));
                 }
-                case TENDERS -> sums.paid = Math.addExact(sums.paid, lastInt64(bill, bytes, Tender.getDescriptor(), AMOUNT));
+                case TENDERS -> sums.paid = Math.addExact(sums.paid, message(in, limit, TENDER_SHAPE, 3, AMOUNT, null));
                 default -> {
                     return false;
                 }
@@ -131,136 +128,253 @@ final class EntryScan {
         });
     }
 
-    /** Walks one nested message of {@code type} and returns the last value of its int64 field {@code wanted} (0 if absent). */
-    private static long lastInt64(CodedInputStream in, byte[] bytes, Descriptor type, int wanted) throws IOException {
-        long[] value = {0};
-        message(in, bytes, type, 3, (number, m) -> {
-            if (number != wanted) {
-                return false;
-            }
-            value[0] = m.readInt64();
-            return true;
-        });
-        return value[0];
-    }
-
     /** Takes the fields a caller wants out of a message being walked; the walk checks the rest as usual. */
     private interface Taker {
         /** Reads field {@code number} (known, its wire type fits) and returns true, or returns false to leave it to the walk. */
-        boolean take(int number, CodedInputStream in) throws IOException;
+        boolean take(int number, Reader in, int end);
     }
 
-    private static final Taker NONE = (number, in) -> false;
-
-    /** Walks a nested message of {@code type}, checking what protobuf would check, handing {@code taker} each known field first. */
-    private static void message(CodedInputStream in, byte[] bytes, Descriptor type, int depth, Taker taker) throws IOException {
+    /**
+     * Walks a nested message of {@code shape} (its length first), checking what protobuf would check, and returns
+     * the last value of its int64 field {@code wanted} (0 if absent or if {@code wanted} is 0). Each other known
+     * field whose wire type fits goes to {@code taker} first, if there is one.
+     */
+    private static long message(Reader r, int end, Shape shape, int depth, int wanted, Taker taker) {
         if (depth > MAX_DEPTH) {
             throw Unsupported.INSTANCE;
         }
-        int limit = in.pushLimit(in.readRawVarint32());
-        FieldDescriptor[] fields = FIELDS.get(type);
-        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        int length = r.length(end);
+        int limit = r.pos + length;
+        long value = 0;
+        for (int tag = r.tag(limit); tag != 0; tag = r.tag(limit)) {
             int number = WireFormat.getTagFieldNumber(tag);
-            FieldDescriptor f = number < fields.length ? fields[number] : null;
-            if (f == null || !wireTypeFits(f, WireFormat.getTagWireType(tag))) {
-                skip(in, tag);
-            } else if (!taker.take(number, in)) {
-                field(in, bytes, f, tag, depth + 1);
+            int wire = WireFormat.getTagWireType(tag);
+            if (!shape.fits(number, wire)) {
+                r.skip(wire, limit);
+            } else if (number == wanted) {
+                value = r.varint(limit);
+            } else if (taker == null || !taker.take(number, r, limit)) {
+                field(r, limit, shape, number, wire, depth + 1);
             }
         }
-        end(in, limit);
+        return value;
     }
 
     /** One known field whose wire type fits. */
-    private static void field(CodedInputStream in, byte[] bytes, FieldDescriptor f, int tag, int depth) throws IOException {
-        switch (f.getType()) {
-            case STRING -> string(in, bytes);
-            case MESSAGE -> message(in, bytes, f.getMessageType(), depth, NONE);
-            case GROUP -> throw Unsupported.INSTANCE;
-            default -> {
-                if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED && f.getLiteType().isPackable()) {
-                    packed(in, f.getLiteType().getWireType());
+    private static void field(Reader r, int end, Shape shape, int number, int wire, int depth) {
+        switch (shape.kind[number]) {
+            case Shape.STRING -> r.string(end);
+            case Shape.MESSAGE -> message(r, end, shape.nested[number], depth, 0, null);
+            case Shape.PACKABLE -> {
+                if (wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                    r.packed(shape.wire[number], end);
                 } else {
-                    skip(in, tag);
+                    r.skip(wire, end);
                 }
             }
+            default -> r.skip(wire, end);
         }
     }
 
-    /** A string field: its bytes must lie within the message and be UTF-8, as proto3 requires. */
-    private static void string(CodedInputStream in, byte[] bytes) throws IOException {
-        int length = in.readRawVarint32();
-        int from = in.getTotalBytesRead();
-        // Throws as protobuf would for a negative length or one past the message's end.
-        in.skipRawBytes(length);
-        for (int i = from; i < from + length; i++) {
-            if (bytes[i] < 0) {
-                // Not ASCII from here on: protobuf's own check for the rest (a character starts here).
-                if (!UnsafeByteOperations.unsafeWrap(bytes, i, from + length - i).isValidUtf8()) {
+    /**
+     * A message type as the walk reads it, by field number: the wire type protobuf reads the field with (for a
+     * repeated scalar, that of one element), what kind of field it is, a message field's own shape, and whether
+     * the field belongs to a oneof. Built once from the descriptors, so the walk asks them nothing.
+     */
+    private static final class Shape {
+        static final byte UNKNOWN = 0;
+        static final byte STRING = 1;
+        static final byte MESSAGE = 2;
+        /** A repeated scalar: protobuf reads it one element at a time or packed. */
+        static final byte PACKABLE = 3;
+        static final byte PLAIN = 4;
+        /** A group: never in a proto3 entry, so the full parse decides. */
+        static final byte GROUP = 5;
+
+        final byte[] wire;
+        final byte[] kind;
+        final Shape[] nested;
+        final boolean[] inOneof;
+
+        private Shape(int size) {
+            wire = new byte[size];
+            kind = new byte[size];
+            nested = new Shape[size];
+            inOneof = new boolean[size];
+        }
+
+        /** The shape of {@code type} and of every message type it holds ({@code built}: those made so far). */
+        static Shape of(Descriptor type, Map<Descriptor, Shape> built) {
+            Shape done = built.get(type);
+            if (done != null) {
+                return done;
+            }
+            int max = 0;
+            for (FieldDescriptor f : type.getFields()) {
+                max = Math.max(max, f.getNumber());
+            }
+            Shape s = new Shape(max + 1);
+            built.put(type, s);
+            for (FieldDescriptor f : type.getFields()) {
+                int n = f.getNumber();
+                WireFormat.FieldType lite = f.getLiteType();
+                s.wire[n] = (byte) lite.getWireType();
+                s.inOneof[n] = f.getContainingOneof() != null;
+                s.kind[n] = switch (f.getType()) {
+                    case STRING -> STRING;
+                    case MESSAGE -> MESSAGE;
+                    case GROUP -> GROUP;
+                    default -> f.isRepeated() && lite.isPackable() ? PACKABLE : PLAIN;
+                };
+                if (f.getType() == FieldDescriptor.Type.MESSAGE) {
+                    s.nested[n] = of(f.getMessageType(), built);
+                }
+            }
+            return s;
+        }
+
+        boolean knows(int number) {
+            return number < kind.length && kind[number] != UNKNOWN;
+        }
+
+        /** Whether protobuf reads field {@code number} arriving with {@code wire} as this field rather than as an unknown one. */
+        boolean fits(int number, int wire) {
+            if (!knows(number)) {
+                return false;
+            }
+            if (kind[number] == GROUP) {
+                throw Unsupported.INSTANCE;
+            }
+            return wire == this.wire[number] || (kind[number] == PACKABLE && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        }
+    }
+
+    /**
+     * A cursor over an entry's bytes. Every read stays within {@code end}, the end of the message being read, and
+     * gives up ({@link Unsupported}) where protobuf would fail or where the full parse had better decide.
+     */
+    private static final class Reader {
+        final byte[] bytes;
+        int pos;
+
+        Reader(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        /** The next tag, or 0 at {@code end}; protobuf refuses field number 0. */
+        int tag(int end) {
+            if (pos == end) {
+                return 0;
+            }
+            int tag = (int) varint32(end);
+            if (WireFormat.getTagFieldNumber(tag) == 0) {
+                throw Unsupported.INSTANCE;
+            }
+            return tag;
+        }
+
+        /** A varint of at most ten bytes, as protobuf reads an int64 or uint64 (bits past 64 dropped alike). */
+        long varint(int end) {
+            if (pos < end && bytes[pos] >= 0) {
+                return bytes[pos++];
+            }
+            long result = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                if (pos >= end) {
                     throw Unsupported.INSTANCE;
                 }
-                return;
+                byte b = bytes[pos++];
+                result |= (long) (b & 0x7F) << shift;
+                if (b >= 0) {
+                    return result;
+                }
+            }
+            throw Unsupported.INSTANCE;
+        }
+
+        /** A varint of at most five bytes holding at most 32 bits (tags, lengths); anything longer is left to protobuf. */
+        private long varint32(int end) {
+            long result = 0;
+            for (int shift = 0; shift < 35; shift += 7) {
+                if (pos >= end) {
+                    throw Unsupported.INSTANCE;
+                }
+                byte b = bytes[pos++];
+                result |= (long) (b & 0x7F) << shift;
+                if (b >= 0) {
+                    if (result > 0xFFFF_FFFFL) {
+                        throw Unsupported.INSTANCE;
+                    }
+                    return result;
+                }
+            }
+            throw Unsupported.INSTANCE;
+        }
+
+        /** A length that fits before {@code end}. */
+        int length(int end) {
+            long length = varint32(end);
+            if (length > end - pos) {
+                throw Unsupported.INSTANCE;
+            }
+            return (int) length;
+        }
+
+        /** Steps over {@code n} bytes, all before {@code end}. */
+        private void need(int n, int end) {
+            if (n > end - pos) {
+                throw Unsupported.INSTANCE;
+            }
+            pos += n;
+        }
+
+        /**
+         * A string field: UTF-8, as proto3 requires (protobuf's own check from the first byte that is not ASCII).
+         * Returns where its bytes start; they end where the cursor now is.
+         */
+        int string(int end) {
+            int length = length(end);
+            int from = pos;
+            pos += length;
+            for (int i = from; i < pos; i++) {
+                if (bytes[i] < 0) {
+                    if (!UnsafeByteOperations.unsafeWrap(bytes, i, pos - i).isValidUtf8()) {
+                        throw Unsupported.INSTANCE;
+                    }
+                    break;
+                }
+            }
+            return from;
+        }
+
+        /** A string field's value, checked as {@link #string}. */
+        String utf8(int end) {
+            int from = string(end);
+            return new String(bytes, from, pos - from, StandardCharsets.UTF_8);
+        }
+
+        /** A packed run of scalars of {@code wire}: each must lie within the run. */
+        void packed(int wire, int end) {
+            int length = length(end);
+            int limit = pos + length;
+            while (pos < limit) {
+                switch (wire) {
+                    case WireFormat.WIRETYPE_VARINT -> varint(limit);
+                    case WireFormat.WIRETYPE_FIXED32 -> need(4, limit);
+                    case WireFormat.WIRETYPE_FIXED64 -> need(8, limit);
+                    default -> throw Unsupported.INSTANCE;
+                }
             }
         }
-    }
 
-    /** A packed run of scalars: each must read as its wire type does. */
-    private static void packed(CodedInputStream in, int wireType) throws IOException {
-        int limit = in.pushLimit(in.readRawVarint32());
-        while (!in.isAtEnd()) {
-            switch (wireType) {
-                case WireFormat.WIRETYPE_VARINT -> in.readRawVarint64();
-                case WireFormat.WIRETYPE_FIXED32 -> in.readRawLittleEndian32();
-                case WireFormat.WIRETYPE_FIXED64 -> in.readRawLittleEndian64();
+        /** Steps over a field of wire type {@code wire}; groups, and wire types protobuf refuses, are left to protobuf. */
+        void skip(int wire, int end) {
+            switch (wire) {
+                case WireFormat.WIRETYPE_VARINT -> varint(end);
+                case WireFormat.WIRETYPE_FIXED64 -> need(8, end);
+                case WireFormat.WIRETYPE_LENGTH_DELIMITED -> need(length(end), end);
+                case WireFormat.WIRETYPE_FIXED32 -> need(4, end);
                 default -> throw Unsupported.INSTANCE;
-            }
-        }
-        if (in.getBytesUntilLimit() != 0) {
-            throw Unsupported.INSTANCE;
-        }
-        in.popLimit(limit);
-    }
-
-    /** Leaves a nested message, as protobuf does: refused if its length promised more bytes than there are. */
-    private static void end(CodedInputStream in, int limit) throws IOException {
-        in.checkLastTagWas(0);
-        if (in.getBytesUntilLimit() != 0) {
-            throw Unsupported.INSTANCE;
-        }
-        in.popLimit(limit);
-    }
-
-    private static void skip(CodedInputStream in, int tag) throws IOException {
-        if (!in.skipField(tag)) {
-            // An end-group tag: not something a proto3 entry holds.
-            throw Unsupported.INSTANCE;
-        }
-    }
-
-    /** Whether protobuf reads a field arriving with {@code wireType} as this field rather than as an unknown one. */
-    private static boolean wireTypeFits(FieldDescriptor f, int wireType) {
-        WireFormat.FieldType type = f.getLiteType();
-        return wireType == type.getWireType()
-                || (f.isRepeated() && type.isPackable() && wireType == WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    }
-
-    /** Field tables of {@code type} and every message type it holds, by field number. */
-    private static void index(Descriptor type) {
-        if (FIELDS.containsKey(type)) {
-            return;
-        }
-        int max = 0;
-        for (FieldDescriptor f : type.getFields()) {
-            max = Math.max(max, f.getNumber());
-        }
-        FieldDescriptor[] byNumber = new FieldDescriptor[max + 1];
-        for (FieldDescriptor f : type.getFields()) {
-            byNumber[f.getNumber()] = f;
-        }
-        FIELDS.put(type, byNumber);
-        for (FieldDescriptor f : type.getFields()) {
-            if (f.getType() == FieldDescriptor.Type.MESSAGE) {
-                index(f.getMessageType());
             }
         }
     }
