@@ -278,33 +278,28 @@ final class EntryScan {
             if (pos < end && bytes[pos] >= 0) {
                 return bytes[pos++];
             }
-            long result = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                if (pos >= end) {
-                    throw Unsupported.INSTANCE;
-                }
-                byte b = bytes[pos++];
-                result |= (long) (b & 0x7F) << shift;
-                if (b >= 0) {
-                    return result;
-                }
-            }
-            throw Unsupported.INSTANCE;
+            return varint(end, 64);
         }
 
         /** A varint of at most five bytes holding at most 32 bits (tags, lengths); anything longer is left to protobuf. */
         private long varint32(int end) {
+            long result = varint(end, 35);
+            if (result > 0xFFFF_FFFFL) {
+                throw Unsupported.INSTANCE;
+            }
+            return result;
+        }
+
+        /** A varint whose bytes all start below {@code shifts} bits (seven bits each), all before {@code end}. */
+        private long varint(int end, int shifts) {
             long result = 0;
-            for (int shift = 0; shift < 35; shift += 7) {
+            for (int shift = 0; shift < shifts; shift += 7) {
                 if (pos >= end) {
                     throw Unsupported.INSTANCE;
                 }
                 byte b = bytes[pos++];
                 result |= (long) (b & 0x7F) << shift;
                 if (b >= 0) {
-                    if (result > 0xFFFF_FFFFL) {
-                        throw Unsupported.INSTANCE;
-                    }
                     return result;
                 }
             }

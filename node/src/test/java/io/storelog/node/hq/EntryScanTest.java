@@ -70,6 +70,24 @@ class EntryScanTest {
     }
 
     @Test
+    void whatTheQuickReadDeclinesButProtobufAcceptsIsCheckedInFullAlike() {
+        ByteString plain = TestEntries.bill("till1-a", 11, 1299);
+        // The same entry with its first tag (origin, field 1, length-delimited: 0x0A) padded to six bytes: valid
+        // protobuf, longer than the quick read takes.
+        assertThat(plain.byteAt(0)).isEqualTo((byte) 0x0A);
+        ByteString padded = ByteString.copyFrom(new byte[] {(byte) 0x8A, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x00})
+                .concat(plain.substring(1));
+        assertThat(parses(padded)).as("protobuf reads a padded tag").isTrue();
+        assertThat(EntryScan.scan(padded)).isNull();
+
+        CheckedEntry quick = CheckedEntry.check(plain, CheckedEntry.digest());
+        CheckedEntry full = CheckedEntry.check(padded, CheckedEntry.digest());
+        assertThat(full.problem()).isNull();
+        assertThat(List.of(full.origin(), full.seq(), full.bills(), full.salesDelta()))
+                .isEqualTo(List.of(quick.origin(), quick.seq(), quick.bills(), quick.salesDelta()));
+    }
+
+    @Test
     void damagedAndRecombinedEntriesAreEitherReadAsProtobufReadsThemOrLeftToIt() {
         List<ByteString> samples = samples();
         SplittableRandom random = new SplittableRandom(20261128);
