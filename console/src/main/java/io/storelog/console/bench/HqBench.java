@@ -207,11 +207,11 @@ public final class HqBench implements Callable<Integer> {
     }
 
     /**
-     * StoreLog's upload path once, untimed, on a scratch store and headquarters: a backlog of
-     * as many entries as a measured round, of the measured mix, uploaded over HTTP into a scratch Ignite node, so
-     * the measured upload does not carry the JIT compiling StoreLog's own code (HTTP, checks, the ingest
-     * transaction) while the baselines run on code already compiled. A warm-up of 300,000 left the first
-     * measured round compiling for 8-10 s more (its JIT row), below the rounds after it.
+     * StoreLog's upload path, warm-up {@code n} of {@link #WARM_UP_UPLOADS}, untimed, on a scratch store and
+     * headquarters: a backlog of as many entries as a measured round, of the measured mix, uploaded over HTTP into a
+     * scratch Ignite node, so the measured upload does not carry the JIT compiling StoreLog's own code (HTTP,
+     * checks, the ingest transaction) while the baselines run on code already compiled. A warm-up of 300,000 left
+     * the first measured round compiling for 8-10 s more (its JIT row), below the rounds after it.
      */
     private void warmUpUpload(Path catalog, List<CatalogItem> items, int n) throws Exception {
         Path work = base.resolve("bench-upload-warmup-" + n);
@@ -241,8 +241,9 @@ public final class HqBench implements Callable<Integer> {
         }
         BenchRun.deleteTree(work);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        report.row("StoreLog code " + n + " of " + WARM_UP_UPLOADS, String.format(Locale.ROOT, "a scratch store built a backlog of %,d entries of the same mix and its leader "
-                + "uploaded it over HTTP into a scratch headquarters (embedded Ignite) in %.2f s; then removed", entries, seconds),
+        report.row("StoreLog code " + n + " of " + WARM_UP_UPLOADS, String.format(Locale.ROOT,
+                "a scratch store built a backlog of %,d entries of the same mix and its leader uploaded it over HTTP into a scratch "
+                        + "headquarters (embedded Ignite) in %.2f s; then removed", entries, seconds),
                 Map.of("entries", entries, "seconds", seconds));
     }
 
